@@ -1,0 +1,50 @@
+import type { Endpoint } from './endpoint.ts';
+
+/** Chooses the instance for one attempt among the candidates (never empty). */
+export type Balancer = (candidates: readonly Endpoint[], now: number) => Endpoint;
+
+/**
+ * Power of two choices: draw two distinct candidates at random and take the cheaper, where the
+ * cost is EWMA latency × (in-flight + 1), divided by the warm-up share. Two random draws avoid
+ * the herd that "always the least loaded" causes when every client sees the same numbers, and
+ * still steer most traffic away from a slow or busy instance.
+ */
+export function powerOfTwoChoices(slowStartMs: number, random: () => number = Math.random): Balancer {
+  return (candidates, now) => {
+    if (candidates.length === 1) return candidates[0];
+    const i = Math.floor(random() * candidates.length);
+    let j = Math.floor(random() * (candidates.length - 1));
+    if (j >= i) j++;
+    const a = candidates[i];
+    const b = candidates[j];
+    const fallback = averageLatency(candidates);
+    return cost(a, now, slowStartMs, fallback) <= cost(b, now, slowStartMs, fallback) ? a : b;
+  };
+}
+
+/** Round robin, skipping nothing: the candidates given are already the eligible ones. */
+export function roundRobin(): Balancer {
+  let next = 0;
+  return (candidates) => {
+    next = (next + 1) % 1_000_000_000;
+    return candidates[next % candidates.length];
+  };
+}
+
+function cost(endpoint: Endpoint, now: number, slowStartMs: number, fallbackMs: number): number {
+  // An instance without samples is priced at the average, not at zero, so it is not flooded.
+  const latency = (endpoint.ewmaMs ?? fallbackMs) + 1;
+  return (latency * (endpoint.inFlight + 1)) / endpoint.warmth(now, slowStartMs);
+}
+
+function averageLatency(candidates: readonly Endpoint[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const c of candidates) {
+    if (c.ewmaMs !== undefined) {
+      sum += c.ewmaMs;
+      n++;
+    }
+  }
+  return n === 0 ? 1 : sum / n;
+}
