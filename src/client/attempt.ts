@@ -4,6 +4,7 @@ import { fromProblem, WeftError } from '../errors/index.ts';
 import type { Endpoint } from './endpoint.ts';
 import type { ClientEvent, FailureKind } from './events.ts';
 import { failure, failureOf, parseRetryAfter, tag } from './failure.ts';
+import { HEDGE_LOST } from './hedge.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { Call, ClientResponse } from './policy.ts';
 
@@ -19,8 +20,8 @@ export async function sendAttempt(
   call: Call,
   options: ResolvedOptions,
   emit: (event: ClientEvent) => void,
-  hedged: boolean,
 ): Promise<ClientResponse> {
+  const hedged = call.hedged === true;
   const start = performance.now();
   const remaining = call.expiresAt - start;
   if (call.signal.aborted || remaining <= options.deadlineMarginMs) {
@@ -70,6 +71,8 @@ export async function sendAttempt(
     );
   } catch (error) {
     const weft = classify(error, controller.signal, call);
+    // A timed-out attempt took at least its budget: let the balancer see that (peak EWMA).
+    if (failureOf(weft)?.kind === 'timeout') endpoint.observe(performance.now() - start, options.ewmaDecayMs);
     report(false, failureOf(weft)?.kind);
     throw weft;
   } finally {
@@ -144,6 +147,10 @@ function classify(error: unknown, signal: AbortSignal, call: Call): WeftError {
     result = error;
   } else if (signal.aborted && signal.reason === ATTEMPT_TIMEOUT) {
     result = failure('UPSTREAM_TIMEOUT', `${call.service} did not answer in time`, 'timeout', {
+      cause: error,
+    });
+  } else if (signal.aborted && signal.reason === HEDGE_LOST) {
+    result = failure('DEADLINE_EXCEEDED', `A faster hedged attempt to ${call.service} won`, 'cancelled', {
       cause: error,
     });
   } else if (signal.aborted) {

@@ -5,9 +5,11 @@ export type Balancer = (candidates: readonly Endpoint[], now: number) => Endpoin
 
 /**
  * Power of two choices: draw two distinct candidates at random and take the cheaper, where the
- * cost is EWMA latency × (in-flight + 1), divided by the warm-up share. Two random draws avoid
- * the herd that "always the least loaded" causes when every client sees the same numbers, and
- * still steer most traffic away from a slow or busy instance.
+ * cost is EWMA latency × (in-flight + 1). Two random draws avoid the herd that "always the
+ * least loaded" causes when every client sees the same numbers, and still steer most traffic
+ * away from a slow or busy instance. Slow start: a warming instance that was drawn takes part
+ * only with probability equal to its warm-up share, so its traffic ramps from 10% of its fair
+ * share up to all of it (dividing its cost instead would starve it whenever load is light).
  */
 export function powerOfTwoChoices(slowStartMs: number, random: () => number = Math.random): Balancer {
   return (candidates, now) => {
@@ -17,8 +19,12 @@ export function powerOfTwoChoices(slowStartMs: number, random: () => number = Ma
     if (j >= i) j++;
     const a = candidates[i];
     const b = candidates[j];
+    const wa = a.warmth(now, slowStartMs);
+    if (wa < 1 && random() > wa) return b;
+    const wb = b.warmth(now, slowStartMs);
+    if (wb < 1 && random() > wb) return a;
     const fallback = averageLatency(candidates);
-    return cost(a, now, slowStartMs, fallback) <= cost(b, now, slowStartMs, fallback) ? a : b;
+    return cost(a, fallback) <= cost(b, fallback) ? a : b;
   };
 }
 
@@ -31,10 +37,10 @@ export function roundRobin(): Balancer {
   };
 }
 
-function cost(endpoint: Endpoint, now: number, slowStartMs: number, fallbackMs: number): number {
+function cost(endpoint: Endpoint, fallbackMs: number): number {
   // An instance without samples is priced at the average, not at zero, so it is not flooded.
-  const latency = (endpoint.ewmaMs ?? fallbackMs) + 1;
-  return (latency * (endpoint.inFlight + 1)) / endpoint.warmth(now, slowStartMs);
+  // The +1 ms keeps in-flight counts meaningful between sub-millisecond local instances.
+  return ((endpoint.ewmaMs ?? fallbackMs) + 1) * (endpoint.inFlight + 1);
 }
 
 function averageLatency(candidates: readonly Endpoint[]): number {

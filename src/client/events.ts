@@ -10,7 +10,8 @@ export type FailureKind =
   | 'deadline'
   | 'no_instance'
   | 'circuit_open'
-  | 'bulkhead_full';
+  | 'bulkhead_full'
+  | 'cancelled';
 
 /** Circuit breaker states, as a union. */
 export type BreakerState = 'closed' | 'open' | 'half-open';

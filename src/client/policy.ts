@@ -18,6 +18,10 @@ export interface Call {
   readonly idempotent: boolean;
   /** The caller asked for a hedged read. */
   readonly hedge: boolean;
+  /** True for the second attempt of a hedged read. */
+  readonly hedged?: boolean;
+  /** This layer may retry: retries are on and no caller upstream of us retries already. */
+  readonly mayRetry: boolean;
   /** performance.now() after which nobody waits; set by the deadline policy. */
   expiresAt: number;
   /** Aborts when the caller gives up or the deadline passes. */

@@ -2,11 +2,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { currentContext, REQUEST_ID_HEADER } from '../context/index.ts';
 import { WeftError } from '../errors/index.ts';
 import { sendAttempt } from './attempt.ts';
+import { Breaker } from './breaker.ts';
+import { Bulkhead } from './bulkhead.ts';
 import { deadlinePolicy } from './deadline-policy.ts';
-import type { ClientEvent, ClientEventListener } from './events.ts';
+import type { BreakerState, ClientEvent, ClientEventListener } from './events.ts';
 import { failureOf } from './failure.ts';
+import { hedgePolicy } from './hedge.ts';
+import { LatencyWindow } from './latency-window.ts';
 import { type ResolvedOptions, resolveOptions, type ServiceClientOptions } from './options.ts';
 import { type Call, type ClientResponse, compose, type Handler, type Policy } from './policy.ts';
+import { retryPolicy } from './retry.ts';
+import { TokenBudget } from './retry-budget.ts';
 import { Upstream } from './upstream.ts';
 
 /** Marks a request whose sender retries; a client whose request context carries it does not. */
@@ -55,6 +61,10 @@ export interface InstanceStats {
 /** A snapshot of the client's state. */
 export interface ClientStats {
   readonly service: string;
+  readonly breaker: BreakerState;
+  readonly bulkhead: { readonly active: number; readonly queued: number };
+  /** Observed attempt latency quantiles in ms (undefined before the first answer). */
+  readonly latencyMs: { readonly p50: number | undefined; readonly p95: number | undefined };
   readonly instances: readonly InstanceStats[];
 }
 
@@ -80,12 +90,18 @@ const NEVER = new AbortController().signal;
 export interface ClientParts {
   readonly options: ResolvedOptions;
   readonly upstream: Upstream;
+  readonly latency: LatencyWindow;
   readonly emit: (event: ClientEvent) => void;
 }
 
 /**
  * Creates a client of one upstream. The policies run in this order, outermost first:
- * deadline ▶ attempt (balancer pick inside).
+ *
+ *   deadline ▶ bulkhead ▶ breaker ▶ retry (budget) ▶ hedge ▶ balancer pick ▶ attempt
+ *
+ * The deadline is outermost so that time spent queued in the bulkhead counts; the breaker sits
+ * above retry so one request counts once, however many attempts it took, and an open circuit
+ * costs no budget; hedging is below retry so a hedged pair is one attempt to the retry layer.
  */
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
   const resolved = resolveOptions(options);
@@ -95,9 +111,25 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     for (const listener of listeners) listener(event);
   };
   const upstream = new Upstream(resolved, emit);
-  const parts: ClientParts = { options: resolved, upstream, emit };
+  const latency = new LatencyWindow();
+  const parts: ClientParts = { options: resolved, upstream, latency, emit };
   const policies: Policy[] = [deadlinePolicy()];
-  const handler = compose(policies, pickAndSend(parts, false));
+  const bulkhead = resolved.bulkhead
+    ? new Bulkhead(resolved.bulkhead.maxConcurrent, resolved.bulkhead.maxQueue)
+    : undefined;
+  if (bulkhead) {
+    policies.push(
+      bulkhead.policy(resolved.service, () => emit({ type: 'bulkhead-rejected', service: resolved.service })),
+    );
+  }
+  const breaker = resolved.breaker ? new Breaker(resolved.breaker, resolved.service, emit) : undefined;
+  if (breaker) policies.push(breaker.policy(resolved.service));
+  if (resolved.retry) {
+    const budget = new TokenBudget(resolved.retry.budgetRatio, resolved.retry.budgetMinPerSecond);
+    policies.push(retryPolicy(resolved.retry, budget, emit));
+  }
+  policies.push(hedgePolicy(resolved.hedge, latency, () => upstream.endpoints.length, emit));
+  const handler = compose(policies, pickAndSend(parts));
 
   async function request<T>(req: ServiceRequest): Promise<ServiceResponse<T>> {
     const call = buildCall(req, resolved);
@@ -134,6 +166,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       (await request<T>({ ...opts, path, method: 'GET' })).body,
     stats: () => ({
       service: resolved.service,
+      breaker: breaker?.state ?? 'closed',
+      bulkhead: { active: bulkhead?.active ?? 0, queued: bulkhead?.queued ?? 0 },
+      latencyMs: { p50: latency.quantile(0.5), p95: latency.quantile(0.95) },
       instances: upstream.endpoints.map((e) => ({
         id: e.id,
         url: e.instance.url,
@@ -154,11 +189,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
 }
 
 /** The innermost handler: balancer pick, one attempt, outcome fed to outlier detection. */
-export function pickAndSend(parts: ClientParts, hedged: boolean): Handler {
+export function pickAndSend(parts: ClientParts): Handler {
   return async (call) => {
     const endpoint = parts.upstream.pick(call.tried);
+    const start = performance.now();
     try {
-      const response = await sendAttempt(endpoint, call, parts.options, parts.emit, hedged);
+      const response = await sendAttempt(endpoint, call, parts.options, parts.emit);
+      parts.latency.add(performance.now() - start);
       parts.upstream.record(endpoint, undefined);
       return response;
     } catch (error) {
@@ -179,6 +216,10 @@ function buildCall(req: ServiceRequest, options: ResolvedOptions): Call {
     Object.assign(headers, context.propagate);
     headers[REQUEST_ID_HEADER] = context.requestId;
   }
+  // Retry at one layer only: the first client on the path that retries marks its requests, and
+  // the service kit puts the marker into the propagate headers of the work they cause.
+  const mayRetry = options.retry !== false && context?.propagate[RETRY_LAYER_HEADER] === undefined;
+  if (mayRetry) headers[RETRY_LAYER_HEADER] = '1';
   if (req.headers) Object.assign(headers, req.headers);
   let body: string | undefined;
   if (req.body !== undefined) {
@@ -200,6 +241,7 @@ function buildCall(req: ServiceRequest, options: ResolvedOptions): Call {
     body,
     idempotent: IDEMPOTENT_METHODS.has(method) || req.idempotencyKey !== undefined,
     hedge: req.hedge === true,
+    mayRetry,
     expiresAt,
     signal: signals.length === 0 ? NEVER : signals.length === 1 ? signals[0] : AbortSignal.any(signals),
     tried: new Set(),

@@ -65,7 +65,8 @@ export class Upstream {
   /** Feeds an attempt's outcome to outlier detection. */
   record(endpoint: Endpoint, kind: Parameters<typeof isGatewayFailure>[0]): void {
     const outlier = this.#options.outlier;
-    if (!outlier || kind === 'deadline') return;
+    // An attempt we cut short ourselves says nothing about the instance.
+    if (!outlier || kind === 'deadline' || kind === 'cancelled') return;
     const now = performance.now();
     const decision = recordOutcome(endpoint, isGatewayFailure(kind), this.#endpoints, now, outlier);
     if (decision.eject) {
