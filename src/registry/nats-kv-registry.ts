@@ -87,7 +87,10 @@ export async function createNatsKvRegistry(options: NatsKvRegistryOptions): Prom
     // History replayed at start carries server time; live updates count from now. Clamped so a
     // skewed clock can neither expire an entry early nor keep it beyond one TTL.
     const age = Math.min(Math.max(0, Date.now() - created.getTime()), ttlMs);
-    if (!byId) table.set(service, (byId = new Map()));
+    if (!byId) {
+      byId = new Map();
+      table.set(service, byId);
+    }
     const existing = byId.get(id);
     byId.set(id, { instance, lastSeen: performance.now() - age });
     if (existing === undefined || existing.instance.url !== instance.url) publish(service);
@@ -132,7 +135,10 @@ export async function createNatsKvRegistry(options: NatsKvRegistryOptions): Prom
     instances: (service) => views.get(service) ?? none,
     watch(service, listener) {
       let set = listeners.get(service);
-      if (!set) listeners.set(service, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        listeners.set(service, set);
+      }
       set.add(listener);
       return () => void set.delete(listener);
     },
