@@ -1,4 +1,5 @@
 export type { BreakerState, ClientEvent, ClientEventListener, FailureKind } from './events.ts';
+export { registerClientMetrics } from './metrics.ts';
 export type {
   BreakerOptions,
   BulkheadOptions,
