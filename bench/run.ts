@@ -178,9 +178,14 @@ for (const [name, samples] of probeSamples) {
   if (name === BASELINE_STACK || !base) continue;
   for (const [scenario, body] of samples) {
     const diff = shapeDiff(shapeOf(base.get(scenario)), shapeOf(body), BASELINE_STACK, name);
-    if (diff) {
-      notes.push(`${scenario}: ${name}'s answer differs in shape from ${BASELINE_STACK}'s (${diff})`);
-      log(`note: ${notes[notes.length - 1]}`);
+    const note = diff
+      ? `${scenario}: ${name}'s answer differs in shape from ${BASELINE_STACK}'s (${diff})`
+      : JSON.stringify(body) !== JSON.stringify(base.get(scenario))
+        ? `${scenario}: ${name}'s answer has ${BASELINE_STACK}'s shape but different values or key order`
+        : null;
+    if (note) {
+      notes.push(note);
+      log(`note: ${note}`);
     }
   }
 }

@@ -5,7 +5,6 @@
  */
 import Fastify from 'fastify';
 import { Pool } from 'undici';
-import type { SeedOrder, SeedUser } from '../../../examples/shop/seed-data.ts';
 import {
   badRequest,
   orderNotFound,
@@ -15,7 +14,7 @@ import {
   upstreamFailed,
   userNotFound,
 } from '../shared/contract.ts';
-import type { OrderPage, UserBatch } from '../shared/store.ts';
+import type { OrderPage, UserBatch, WireOrder, WireUser } from '../shared/store.ts';
 
 /** Sockets per owner: above the benchmark's 50 inbound connections, so the pool never queues. */
 const POOL_CONNECTIONS = 64;
@@ -49,8 +48,8 @@ app.get<{ Params: { userId: string; orderId: string } }>(
     const { userId, orderId } = req.params;
     try {
       const [user, order] = await Promise.all([
-        get<SeedUser>(pools.users, `/v1/users/${encodeURIComponent(userId)}`),
-        get<SeedOrder>(pools.orders, `/v1/orders/${encodeURIComponent(orderId)}`),
+        get<WireUser>(pools.users, `/v1/users/${encodeURIComponent(userId)}`),
+        get<WireOrder>(pools.orders, `/v1/orders/${encodeURIComponent(orderId)}`),
       ]);
       if (!user) return reply.code(404).type(PROBLEM_TYPE).send(userNotFound(userId));
       if (!order || order.userId !== userId) {

@@ -5,9 +5,8 @@
  */
 import moleculer from 'moleculer';
 import ApiGateway from 'moleculer-web';
-import type { SeedOrder, SeedUser } from '../../../examples/shop/seed-data.ts';
 import { parseLimit, readPeerEnv } from '../shared/contract.ts';
-import type { OrderPage, UserBatch } from '../shared/store.ts';
+import type { OrderPage, UserBatch, WireOrder, WireUser } from '../shared/store.ts';
 import { createBroker, stopOnSigterm } from './broker.ts';
 
 const env = readPeerEnv();
@@ -31,8 +30,8 @@ broker.createService({
     async userOrder(ctx: moleculer.Context<{ userId: string; orderId: string }>) {
       const { userId, orderId } = ctx.params;
       const [user, order] = await Promise.all([
-        ctx.call<SeedUser, { id: string }>('users.get', { id: userId }),
-        ctx.call<SeedOrder, { id: string }>('orders.get', { id: orderId }),
+        ctx.call<WireUser, { id: string }>('users.get', { id: userId }),
+        ctx.call<WireOrder, { id: string }>('orders.get', { id: orderId }),
       ]);
       if (order.userId !== userId) throw new MoleculerClientError('No such order', 404, 'ORDER_NOT_FOUND');
       return { user, order };

@@ -4,7 +4,6 @@
  * one by one (N+1).
  */
 import express from 'express';
-import type { SeedOrder, SeedUser } from '../../../examples/shop/seed-data.ts';
 import {
   badRequest,
   orderNotFound,
@@ -13,7 +12,7 @@ import {
   upstreamFailed,
   userNotFound,
 } from '../shared/contract.ts';
-import type { OrderPage } from '../shared/store.ts';
+import type { OrderPage, WireOrder, WireUser } from '../shared/store.ts';
 
 const env = readPeerEnv();
 
@@ -35,12 +34,12 @@ app.get('/readyz', (_req, res) => {
 app.get('/v1/users/:userId/orders/:orderId', async (req, res) => {
   const { userId, orderId } = req.params;
   try {
-    const user = await get<SeedUser>(`${env.upstreams.users}/v1/users/${encodeURIComponent(userId)}`);
+    const user = await get<WireUser>(`${env.upstreams.users}/v1/users/${encodeURIComponent(userId)}`);
     if (!user) {
       res.status(404).json(userNotFound(userId));
       return;
     }
-    const order = await get<SeedOrder>(`${env.upstreams.orders}/v1/orders/${encodeURIComponent(orderId)}`);
+    const order = await get<WireOrder>(`${env.upstreams.orders}/v1/orders/${encodeURIComponent(orderId)}`);
     if (!order || order.userId !== userId) {
       res.status(404).json(orderNotFound(orderId));
       return;
@@ -69,7 +68,7 @@ app.get('/v1/orders', async (req, res) => {
     }
     const items = [];
     for (const order of page.items) {
-      const user = await get<SeedUser>(`${env.upstreams.users}/v1/users/${encodeURIComponent(order.userId)}`);
+      const user = await get<WireUser>(`${env.upstreams.users}/v1/users/${encodeURIComponent(order.userId)}`);
       items.push({ ...order, user: user ?? null });
     }
     res.json({ items, nextCursor: page.nextCursor });

@@ -1,14 +1,64 @@
 /**
  * The peers' store: one SQLite file per owner service (node:sqlite, WAL), seeded from the shop's
- * deterministic seed when empty — the same kind of store and the same data as weft's shop, so a
- * benchmark compares frameworks, not databases. Rows are stored as JSON text and answered as parsed
- * objects, which is what an owner built on any of the peer frameworks would do.
+ * deterministic seed when empty — the same kind of store, the same data and the same wire shapes
+ * (the shop's v1 user and order) as weft's shop, so a benchmark compares frameworks, not databases
+ * or payloads. Rows are kept as their JSON document and answered as parsed objects, which is what an
+ * owner built on any of the peer frameworks would do.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { SeedOrder, SeedUser } from '../../../examples/shop/seed-data.ts';
 import { seedOrders, seedUsers } from '../../../examples/shop/seed-data.ts';
+
+/** A user as the shop's v1 API answers it. */
+export interface WireUser {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** An order as the shop's API answers it. */
+export interface WireOrder {
+  id: string;
+  userId: string;
+  status: SeedOrder['status'];
+  reason: string | null;
+  items: SeedOrder['items'];
+  totalCents: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** The seed user in the wire shape, as the shop's first-run seed stores it (version 1). */
+export const toWireUser = (u: SeedUser): WireUser => ({
+  id: u.id,
+  email: u.email,
+  name: `${u.givenName} ${u.familyName}`,
+  createdAt: u.createdAt,
+  updatedAt: u.createdAt,
+  version: 1,
+});
+
+/** The seed order in the wire shape, as the shop's first-run seed stores it (version 1). */
+export const toWireOrder = (o: SeedOrder): WireOrder => ({
+  id: o.id,
+  userId: o.userId,
+  status: o.status,
+  reason: null,
+  items: o.items,
+  totalCents: o.totalCents,
+  createdAt: o.createdAt,
+  updatedAt: o.createdAt,
+  version: 1,
+});
+
+/** Bumped whenever the stored documents change shape; an older file is reseeded. */
+const SCHEMA_VERSION = 2;
 
 /** The owner services a peer stack runs. */
 export type OwnerName = 'users' | 'orders';
@@ -20,13 +70,13 @@ export const MAX_PAGE_LIMIT = 100;
 
 /** A page of orders; `nextCursor` is null on the last page. */
 export interface OrderPage {
-  items: SeedOrder[];
+  items: WireOrder[];
   nextCursor: string | null;
 }
 
 /** A batch read: the rows found, in the order asked, and the ids that were not. */
 export interface UserBatch {
-  items: SeedUser[];
+  items: WireUser[];
   missing: string[];
 }
 
@@ -37,9 +87,17 @@ function open(dataDir: string, owner: OwnerName): DatabaseSync {
   return db;
 }
 
-function seedIfEmpty(db: DatabaseSync, table: string, rows: Iterable<{ id: string }>, extra: string): void {
-  const { n } = db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
-  if (n > 0) return;
+/** Creates and seeds the table unless the file already holds this schema version's seed. */
+function ensureSeeded(
+  db: DatabaseSync,
+  table: string,
+  ddl: string,
+  rows: Iterable<{ id: string }>,
+  extra: string,
+): void {
+  const { user_version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  if (user_version === SCHEMA_VERSION) return;
+  db.exec(`DROP TABLE IF EXISTS ${table}; ${ddl}`);
   const insert = db.prepare(`INSERT OR IGNORE INTO ${table} VALUES (?, ?${extra ? ', ?' : ''})`);
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -47,6 +105,7 @@ function seedIfEmpty(db: DatabaseSync, table: string, rows: Iterable<{ id: strin
       if (extra) insert.run(row.id, (row as unknown as Record<string, string>)[extra], JSON.stringify(row));
       else insert.run(row.id, JSON.stringify(row));
     }
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');
@@ -57,11 +116,16 @@ function seedIfEmpty(db: DatabaseSync, table: string, rows: Iterable<{ id: strin
 /** The users owner's store. */
 export function openUsers(dataDir: string) {
   const db = open(dataDir, 'users');
-  db.exec('CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
-  seedIfEmpty(db, 'users', seedUsers(), '');
+  ensureSeeded(
+    db,
+    'users',
+    'CREATE TABLE users (id TEXT PRIMARY KEY, doc TEXT NOT NULL)',
+    [...seedUsers()].map(toWireUser),
+    '',
+  );
   const byId = db.prepare('SELECT doc FROM users WHERE id = ?');
   return {
-    get(id: string): SeedUser | undefined {
+    get(id: string): WireUser | undefined {
       const row = byId.get(id) as { doc: string } | undefined;
       return row ? JSON.parse(row.doc) : undefined;
     },
@@ -70,7 +134,7 @@ export function openUsers(dataDir: string) {
       const rows = db
         .prepare(`SELECT id, doc FROM users WHERE id IN (${unique.map(() => '?').join(',')})`)
         .all(...unique) as { id: string; doc: string }[];
-      const found = new Map(rows.map((r) => [r.id, JSON.parse(r.doc) as SeedUser]));
+      const found = new Map(rows.map((r) => [r.id, JSON.parse(r.doc) as WireUser]));
       return {
         items: unique.filter((id) => found.has(id)).map((id) => found.get(id)!),
         missing: unique.filter((id) => !found.has(id)),
@@ -83,11 +147,14 @@ export function openUsers(dataDir: string) {
 /** The orders owner's store. */
 export function openOrders(dataDir: string) {
   const db = open(dataDir, 'orders');
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, doc TEXT NOT NULL);' +
-      'CREATE INDEX IF NOT EXISTS orders_user ON orders (user_id, id)',
+  ensureSeeded(
+    db,
+    'orders',
+    'CREATE TABLE orders (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, doc TEXT NOT NULL);' +
+      'CREATE INDEX orders_user ON orders (user_id, id)',
+    [...seedOrders()].map(toWireOrder),
+    'userId',
   );
-  seedIfEmpty(db, 'orders', seedOrders(), 'userId');
   const byId = db.prepare('SELECT doc FROM orders WHERE id = ?');
   // Newest first; seed ids grow with createdAt, so the id is the stable sort key and the cursor.
   const firstPage = db.prepare('SELECT id, doc FROM orders WHERE user_id = ? ORDER BY id DESC LIMIT ?');
@@ -95,7 +162,7 @@ export function openOrders(dataDir: string) {
     'SELECT id, doc FROM orders WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
   );
   return {
-    get(id: string): SeedOrder | undefined {
+    get(id: string): WireOrder | undefined {
       const row = byId.get(id) as { doc: string } | undefined;
       return row ? JSON.parse(row.doc) : undefined;
     },
@@ -108,7 +175,7 @@ export function openOrders(dataDir: string) {
       }[];
       const page = rows.slice(0, take);
       return {
-        items: page.map((r) => JSON.parse(r.doc) as SeedOrder),
+        items: page.map((r) => JSON.parse(r.doc) as WireOrder),
         nextCursor: rows.length > take ? Buffer.from(page[page.length - 1].id).toString('base64url') : null,
       };
     },
