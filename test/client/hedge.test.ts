@@ -34,7 +34,9 @@ test('hedging sends at most 10% extra', async () => {
     console.log(
       `# ${requests} hedged reads: ${attempts} attempts, ${hedges} hedges, p99 ${p99.toFixed(0)} ms`,
     );
-    assert.equal(attempts, requests + hedges);
+    // A hedge cancelled before it was written never reaches a server, hence ≤.
+    assert.ok(attempts <= requests + hedges, `${attempts} attempts`);
+    assert.ok(attempts - requests <= 0.1 * requests, `${attempts - requests} extra attempts`);
     assert.ok(hedges > 0, 'some reads were hedged');
     assert.ok(hedges <= 0.1 * requests, `${hedges} hedges for ${requests} requests`);
   } finally {
