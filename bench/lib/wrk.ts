@@ -15,7 +15,12 @@ export const WRK_MARKER = 'WRK_JSON ';
 export function wrkVersion(): string | null {
   const run = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
   if (run.error) return null;
-  return `${run.stdout}${run.stderr}`.split('\n')[0].trim() || 'wrk';
+  return (
+    `${run.stdout}${run.stderr}`
+      .split('\n')[0]
+      .replace(/\s*Copyright.*$/, '')
+      .trim() || 'wrk'
+  );
 }
 
 const luaString = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
