@@ -53,7 +53,11 @@ export const UserV2 = Type.Object({
   version: Type.Integer(),
 });
 
-export const OrderStatus = Type.Union([Type.Literal('PENDING'), Type.Literal('CONFIRMED'), Type.Literal('REJECTED')]);
+export const OrderStatus = Type.Union([
+  Type.Literal('PENDING'),
+  Type.Literal('CONFIRMED'),
+  Type.Literal('REJECTED'),
+]);
 
 export const OrderItemSchema = Type.Object({
   productId: Type.String(),

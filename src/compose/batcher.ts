@@ -1,4 +1,4 @@
-import { currentContext, Deadline, type RequestContext, runWithContext } from '../context/index.ts';
+import { currentContext, type Deadline, type RequestContext, runWithContext } from '../context/index.ts';
 import { WeftError } from '../errors/index.ts';
 
 /** Owners answer batch reads of at most 100 ids (DESIGN.md), so one call carries at most that many. */

@@ -222,9 +222,10 @@ function deadlineOf(
   if (raw === undefined) {
     return config.defaultDeadlineMs > 0 ? Deadline.after(config.defaultDeadlineMs) : undefined;
   }
-  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) {
+  // A budget of 0 ms is a malformed request, not a timeout: nothing could ever answer it.
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) {
     return new WeftError('VALIDATION_FAILED', `${DEADLINE_HEADER} must be a whole number of milliseconds`, {
-      errors: [{ path: `headers/${DEADLINE_HEADER}`, code: 'BAD_DEADLINE', detail: 'expected 0..999999999' }],
+      errors: [{ path: `headers/${DEADLINE_HEADER}`, code: 'BAD_DEADLINE', detail: 'expected 1..999999999' }],
     });
   }
   return Deadline.after(Math.min(Number(raw), config.maxDeadlineMs));
@@ -266,6 +267,9 @@ function withContext(handler: Handler): Handler {
   return function contextHandler(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
     const ctx = request.ctx as ServiceContext;
     if (ctx.timedOut) return undefined; // the deadline already answered 504
+    // Spent while waiting in hooks or behind a busy event loop: do no work nobody waits for.
+    if (ctx.deadline?.expired)
+      throw new WeftError('DEADLINE_EXCEEDED', 'The deadline passed before the request was handled');
     const result = runWithContext(ctx, () => handler.call(this, request, reply));
     if (ctx.deadline === undefined || !isThenable(result)) return result;
     return settleUnlessTimedOut(result, ctx);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PartialResult } from '../../src/compose/index.ts';
 import { Batcher } from '../../src/compose/batcher.ts';
+import { PartialResult } from '../../src/compose/index.ts';
 import { Deadline, runWithContext } from '../../src/context/index.ts';
 import { WeftError } from '../../src/errors/index.ts';
 
@@ -44,10 +44,13 @@ describe('Batcher', () => {
 
   it('answers undefined for ids the owner reports missing', async () => {
     const { batcher } = recording({ a: 'A' });
-    assert.deepEqual([...(await batcher.loadAll(['a', 'zz']))], [
-      ['a', 'A'],
-      ['zz', undefined],
-    ]);
+    assert.deepEqual(
+      [...(await batcher.loadAll(['a', 'zz']))],
+      [
+        ['a', 'A'],
+        ['zz', undefined],
+      ],
+    );
   });
 
   it('splits more ids than the batch limit into several calls', async () => {

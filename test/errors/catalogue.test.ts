@@ -26,9 +26,17 @@ function documented(section: string): Map<string, { status: number; retryable: b
 
 function assertMatchesDocs(catalogue: ErrorCatalogue, section: string): void {
   const docs = documented(section);
-  assert.deepEqual([...docs.keys()].sort(), Object.keys(catalogue).sort(), `codes of "${section}" match the docs`);
+  assert.deepEqual(
+    [...docs.keys()].sort(),
+    Object.keys(catalogue).sort(),
+    `codes of "${section}" match the docs`,
+  );
   for (const [code, spec] of Object.entries(catalogue)) {
-    assert.deepEqual(docs.get(code), { status: spec.status, retryable: spec.retryable, title: spec.title }, code);
+    assert.deepEqual(
+      docs.get(code),
+      { status: spec.status, retryable: spec.retryable, title: spec.title },
+      code,
+    );
   }
 }
 
@@ -42,7 +50,10 @@ describe('error catalogue', () => {
   });
 
   it('rejects codes that are not SCREAMING_SNAKE_CASE and statuses that are not errors', () => {
-    assert.throws(() => defineErrors({ notFound: { status: 404, title: 't', retryable: false } }), /SCREAMING_SNAKE_CASE/);
+    assert.throws(
+      () => defineErrors({ notFound: { status: 404, title: 't', retryable: false } }),
+      /SCREAMING_SNAKE_CASE/,
+    );
     assert.throws(() => defineErrors({ OK: { status: 200, title: 't', retryable: false } }), /400\.\.599/);
   });
 });

@@ -90,9 +90,23 @@ test('a malformed deadline header is 400 VALIDATION_FAILED', async () => {
   assert.equal(res.json().code, 'VALIDATION_FAILED');
 });
 
-test('a request whose deadline is already spent is 504 DEADLINE_EXCEEDED without running the handler', async () => {
+test('a zero deadline is a malformed request: 400 VALIDATION_FAILED, handler not run', async () => {
   const { s, seen } = service();
   const res = await s.app.inject({ url: '/ctx', headers: { 'x-weft-deadline-ms': '0' } });
+  assert.equal(res.statusCode, 400);
+  assert.equal(res.json().code, 'VALIDATION_FAILED');
+  assert.equal(seen.ran, 0);
+});
+
+test('a request whose deadline is spent before its handler runs is 504 DEADLINE_EXCEEDED, handler not run', async () => {
+  const { s, seen } = service();
+  s.app.addHook('preHandler', (_request, _reply, done) => {
+    // Hold the event loop past the 1 ms budget, as a busy process would.
+    const until = performance.now() + 5;
+    while (performance.now() < until);
+    done();
+  });
+  const res = await s.app.inject({ url: '/ctx', headers: { 'x-weft-deadline-ms': '1' } });
   assert.equal(res.statusCode, 504);
   assert.equal(res.json().code, 'DEADLINE_EXCEEDED');
   assert.equal(seen.ran, 0);

@@ -83,7 +83,9 @@ describe('gateway composition', () => {
 
   it('pages with the cursor it gets from the owner', async () => {
     const first = await get('/v1/orders?userId=usr_0003&limit=12');
-    const second = await get(`/v1/orders?userId=usr_0003&limit=12&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    const second = await get(
+      `/v1/orders?userId=usr_0003&limit=12&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
     const ids = [...first.body.items, ...second.body.items].map((o: { id: string }) => o.id);
     assert.equal(new Set(ids).size, 20);
     assert.equal(second.body.nextCursor, null);
@@ -143,7 +145,9 @@ describe('gateway composition', () => {
   });
 
   it('echoes x-request-id and passes it to every upstream', async () => {
-    const answer = await get('/v1/orders?userId=usr_0001&include=user&limit=2', { 'x-request-id': 'trace-me-42' });
+    const answer = await get('/v1/orders?userId=usr_0001&include=user&limit=2', {
+      'x-request-id': 'trace-me-42',
+    });
     assert.equal(answer.headers.get('x-request-id'), 'trace-me-42');
     const upstream = [...proxies.orders.requests, ...proxies.users.requests];
     assert.ok(upstream.length >= 2);

@@ -54,8 +54,13 @@ describe('store isolation: no service touches another service’s store', () => 
         if (service === owner) continue;
         for (const file of importGraph(resolve(shop, service, 'main.ts'))) {
           const source = readFileSync(file, 'utf8');
-          const query = new RegExp(`(selectFrom|insertInto|updateTable|deleteFrom|createTable)\\(\\s*'${table}'`);
-          assert.ok(!query.test(source), `${shopPath(file)} (reached from ${service}) queries ${owner}'s ${table}`);
+          const query = new RegExp(
+            `(selectFrom|insertInto|updateTable|deleteFrom|createTable)\\(\\s*'${table}'`,
+          );
+          assert.ok(
+            !query.test(source),
+            `${shopPath(file)} (reached from ${service}) queries ${owner}'s ${table}`,
+          );
         }
       }
     }

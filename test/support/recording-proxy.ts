@@ -30,12 +30,24 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     if (proxy.failWith !== undefined) {
       outbound.writeHead(proxy.failWith, { 'content-type': 'application/problem+json' });
       outbound.end(
-        JSON.stringify({ type: 'about:blank', title: 'x', status: proxy.failWith, code: 'NOT_READY', detail: 'injected' }),
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'x',
+          status: proxy.failWith,
+          code: 'NOT_READY',
+          detail: 'injected',
+        }),
       );
       return;
     }
     const forward = request(
-      { host: upstream.hostname, port: upstream.port, method: inbound.method, path: inbound.url, headers: inbound.headers },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: inbound.method,
+        path: inbound.url,
+        headers: inbound.headers,
+      },
       (answer) => {
         outbound.writeHead(answer.statusCode!, answer.headers);
         answer.pipe(outbound);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Supervisor } from '../../src/cli/index.ts';
 import { type ShopConfig, topology } from '../../examples/shop/topology.ts';
+import { Supervisor } from '../../src/cli/index.ts';
 import { freePortRange } from './ports.ts';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -63,7 +63,10 @@ export async function startShop(options: ShopOptions = {}): Promise<RunningShop>
   });
   const supervisor = new Supervisor(specs, { cwd: root, output, color: false, stopTimeoutMs: 10_000 });
   const urls: Record<string, string[]> = {};
-  for (const spec of specs) (urls[spec.service] ??= []).push(`http://127.0.0.1:${spec.port}`);
+  for (const spec of specs) {
+    urls[spec.service] ??= [];
+    urls[spec.service].push(`http://127.0.0.1:${spec.port}`);
+  }
   try {
     await supervisor.start();
   } catch (error) {

@@ -8,8 +8,8 @@ import {
   Id,
   Limit,
   OrderSchema,
-  ProductSchema,
   ProblemSchema,
+  ProductSchema,
   problemResponses,
   UserV1,
   UserV2,
@@ -97,7 +97,9 @@ export function createGatewayService(options: {
   /** Expands a page of orders: one batch call per expansion, whatever the page size. */
   async function expand(orders: Order[], include: ReadonlySet<string>, partial: PartialResult) {
     const [users, products] = await Promise.all([
-      include.has('user') ? partial.optional('user', load.users.loadAll(unique(orders.map((o) => o.userId)))) : undefined,
+      include.has('user')
+        ? partial.optional('user', load.users.loadAll(unique(orders.map((o) => o.userId))))
+        : undefined,
       include.has('items.product')
         ? partial.optional(
             'items.product',
@@ -120,7 +122,8 @@ export function createGatewayService(options: {
     {
       schema: {
         tags: ['composed'],
-        description: "A user and one of its orders, fetched in parallel. 404 when either is missing or the order is not the user's.",
+        description:
+          "A user and one of its orders, fetched in parallel. 404 when either is missing or the order is not the user's.",
         params: Type.Object({ userId: Id, orderId: Id }),
         response: { 200: Type.Object({ user: UserV1, order: OrderSchema }), ...problemResponses },
       },
@@ -129,7 +132,8 @@ export function createGatewayService(options: {
       const { userId, orderId } = request.params;
       const [user, order] = await Promise.all([requireUser(userId), load.orders.load(orderId)]);
       // An order of another user answers exactly like a missing one: no id probing across users.
-      if (!order || order.userId !== userId) throw new WeftError('ORDER_NOT_FOUND', `User ${userId} has no order ${orderId}`);
+      if (!order || order.userId !== userId)
+        throw new WeftError('ORDER_NOT_FOUND', `User ${userId} has no order ${orderId}`);
       reply.header('etag', etag(`${user.version}.${order.version}`));
       return { user, order };
     },
@@ -140,14 +144,19 @@ export function createGatewayService(options: {
     {
       schema: {
         tags: ['composed'],
-        description: 'A user; with `include=orders`, also its latest orders (an optional part: a failure is reported in `errors`).',
+        description:
+          'A user; with `include=orders`, also its latest orders (an optional part: a failure is reported in `errors`).',
         params: Type.Object({ userId: Id }),
         querystring: Type.Object(
           { include: Type.Optional(Include(['orders'])), ordersLimit: Type.Optional(Limit) },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ ...UserV1.properties, orders: Type.Optional(Type.Array(OrderSchema)), errors: ErrorItems }),
+          200: Type.Object({
+            ...UserV1.properties,
+            orders: Type.Optional(Type.Array(OrderSchema)),
+            errors: ErrorItems,
+          }),
           ...problemResponses,
         },
       },
@@ -197,7 +206,9 @@ export function createGatewayService(options: {
     },
     async (request) => {
       const { userId, include, limit = 20, cursor } = request.query;
-      const page = await upstreams.orders.get<ListAnswer<Order>>('/v1/orders', { query: { userId, limit, cursor } });
+      const page = await upstreams.orders.get<ListAnswer<Order>>('/v1/orders', {
+        query: { userId, limit, cursor },
+      });
       const partial = new PartialResult();
       const items = await expand(page.items, new Set(include?.split(',')), partial);
       return partial.finish({ items, nextCursor: page.nextCursor ?? null });
@@ -214,7 +225,10 @@ export function createGatewayService(options: {
           { include: Type.Optional(Include(['user', 'items.product'])) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ ...ExpandedOrder.properties, errors: ErrorItems }), ...problemResponses },
+        response: {
+          200: Type.Object({ ...ExpandedOrder.properties, errors: ErrorItems }),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {

@@ -5,7 +5,8 @@ import { createGatewayService } from './gateway-service.ts';
 
 const settings = readSettings('gateway');
 for (const name of ['users', 'orders', 'inventory']) {
-  if (!settings.upstreams[name]?.length) throw new TypeError(`WEFT_UPSTREAM_${name.toUpperCase()} is not set`);
+  if (!settings.upstreams[name]?.length)
+    throw new TypeError(`WEFT_UPSTREAM_${name.toUpperCase()} is not set`);
 }
 const registry = createStaticRegistry(settings.upstreams);
 const upstreams = {

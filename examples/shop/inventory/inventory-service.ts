@@ -11,8 +11,8 @@ import {
 } from '../../../src/service/index.ts';
 import { isUniqueViolation, type Store } from '../../../src/store/index.ts';
 import { batchAnswer } from '../batch.ts';
+import { Cursor, Id, IdList, Limit, ListAnswer, ProductSchema, problemResponses } from '../contracts.ts';
 import { shopErrors } from '../errors.ts';
-import { Cursor, Id, IdList, ListAnswer, Limit, ProductSchema, problemResponses } from '../contracts.ts';
 import {
   deleteProduct,
   findProduct,
@@ -50,7 +50,11 @@ const notFound = (id: string) => new WeftError('PRODUCT_NOT_FOUND', `No product 
 const render = (product: Product) => product;
 
 /** The inventory service: the only code that reads or writes products and stock. */
-export function createInventoryService(options: { store: Store; instance?: string; logLevel?: string }): Service {
+export function createInventoryService(options: {
+  store: Store;
+  instance?: string;
+  logLevel?: string;
+}): Service {
   const { store } = options;
   const service = defineService({
     name: 'inventory',
@@ -66,7 +70,11 @@ export function createInventoryService(options: { store: Store; instance?: strin
   app.get(
     '/v1/products/:productId',
     {
-      schema: { tags: ['products'], params: ProductParams, response: { 200: ProductSchema, ...problemResponses } },
+      schema: {
+        tags: ['products'],
+        params: ProductParams,
+        response: { 200: ProductSchema, ...problemResponses },
+      },
     },
     async (request, reply) => {
       const product = await findProduct(db(request.ctx.signal), request.params.productId);
@@ -81,7 +89,8 @@ export function createInventoryService(options: { store: Store; instance?: strin
     {
       schema: {
         tags: ['products'],
-        description: 'With `ids`: a batch read (at most 100) answering `{ items, missing }`. Without: a cursor page.',
+        description:
+          'With `ids`: a batch read (at most 100) answering `{ items, missing }`. Without: a cursor page.',
         querystring: ListQuery,
         response: { 200: ListAnswer(ProductSchema), ...problemResponses },
       },
@@ -106,14 +115,23 @@ export function createInventoryService(options: { store: Store; instance?: strin
   app.post(
     '/v1/products',
     {
-      schema: { tags: ['products'], body: CreateProductBody, response: { 201: ProductSchema, ...problemResponses } },
+      schema: {
+        tags: ['products'],
+        body: CreateProductBody,
+        response: { 201: ProductSchema, ...problemResponses },
+      },
     },
     async (request, reply) => {
-      const product: Product = { id: request.body.id ?? `prd_${crypto.randomUUID()}`, ...request.body, version: 1 };
+      const product: Product = {
+        id: request.body.id ?? `prd_${crypto.randomUUID()}`,
+        ...request.body,
+        version: 1,
+      };
       try {
         await store.transaction((trx) => insertProduct(trx, product), { signal: request.ctx.signal });
       } catch (error) {
-        if (isUniqueViolation(error)) throw new WeftError('ID_TAKEN', `A product with id ${product.id} exists`);
+        if (isUniqueViolation(error))
+          throw new WeftError('ID_TAKEN', `A product with id ${product.id} exists`);
         throw error;
       }
       reply.code(201).header('location', `/v1/products/${product.id}`).header('etag', etag(product.version));
@@ -156,7 +174,11 @@ export function createInventoryService(options: { store: Store; instance?: strin
   app.delete(
     '/v1/products/:productId',
     {
-      schema: { tags: ['products'], params: ProductParams, response: { 204: Type.Null(), ...problemResponses } },
+      schema: {
+        tags: ['products'],
+        params: ProductParams,
+        response: { 204: Type.Null(), ...problemResponses },
+      },
     },
     async (request, reply) => {
       if (!(await deleteProduct(db(request.ctx.signal), request.params.productId))) {

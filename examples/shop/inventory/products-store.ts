@@ -78,7 +78,11 @@ export async function findProducts(db: Kysely<any>, ids: readonly string[]): Pro
   return (rows as ProductRow[]).map(fromRow);
 }
 
-export async function pageProducts(db: Kysely<any>, after: string | undefined, limit: number): Promise<Product[]> {
+export async function pageProducts(
+  db: Kysely<any>,
+  after: string | undefined,
+  limit: number,
+): Promise<Product[]> {
   let query = db.selectFrom('products').selectAll().orderBy('id').limit(limit);
   if (after !== undefined) query = query.where('id', '>', after);
   return ((await query.execute()) as ProductRow[]).map(fromRow);
@@ -89,7 +93,11 @@ export async function insertProduct(db: Kysely<any>, product: Product): Promise<
 }
 
 /** Writes the product if its stored version is still `expectedVersion`. */
-export async function updateProduct(db: Kysely<any>, product: Product, expectedVersion: number): Promise<boolean> {
+export async function updateProduct(
+  db: Kysely<any>,
+  product: Product,
+  expectedVersion: number,
+): Promise<boolean> {
   const result = await db
     .updateTable('products')
     .set(toRow(product))

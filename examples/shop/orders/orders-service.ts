@@ -11,17 +11,17 @@ import {
 } from '../../../src/service/index.ts';
 import { isUniqueViolation, type Store } from '../../../src/store/index.ts';
 import { batchAnswer } from '../batch.ts';
-import { shopErrors } from '../errors.ts';
 import {
   Cursor,
   Id,
   IdList,
-  ListAnswer,
   Limit,
+  ListAnswer,
   OrderSchema,
   OrderStatus,
   problemResponses,
 } from '../contracts.ts';
+import { shopErrors } from '../errors.ts';
 import {
   deleteOrder,
   findOrder,
@@ -40,7 +40,11 @@ const CreateOrderBody = Type.Object(
     userId: Id,
     items: Type.Array(
       Type.Object(
-        { productId: Id, quantity: Type.Integer({ minimum: 1, maximum: 1000 }), priceCents: Type.Integer({ minimum: 0 }) },
+        {
+          productId: Id,
+          quantity: Type.Integer({ minimum: 1, maximum: 1000 }),
+          priceCents: Type.Integer({ minimum: 0 }),
+        },
         { additionalProperties: false },
       ),
       { minItems: 1, maxItems: 50 },
@@ -49,7 +53,10 @@ const CreateOrderBody = Type.Object(
   { additionalProperties: false },
 );
 const PatchOrderBody = Type.Object(
-  { status: Type.Optional(OrderStatus), reason: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])) },
+  {
+    status: Type.Optional(OrderStatus),
+    reason: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 const ListQuery = Type.Object(
@@ -66,7 +73,11 @@ const notFound = (id: string) => new WeftError('ORDER_NOT_FOUND', `No order ${id
 const render = (order: Order) => order;
 
 /** The orders service: the only code that reads or writes the orders table. */
-export function createOrdersService(options: { store: Store; instance?: string; logLevel?: string }): Service {
+export function createOrdersService(options: {
+  store: Store;
+  instance?: string;
+  logLevel?: string;
+}): Service {
   const { store } = options;
   const service = defineService({
     name: 'orders',
@@ -81,7 +92,9 @@ export function createOrdersService(options: { store: Store; instance?: string; 
 
   app.get(
     '/v1/orders/:orderId',
-    { schema: { tags: ['orders'], params: OrderParams, response: { 200: OrderSchema, ...problemResponses } } },
+    {
+      schema: { tags: ['orders'], params: OrderParams, response: { 200: OrderSchema, ...problemResponses } },
+    },
     async (request, reply) => {
       const order = await findOrder(db(request.ctx.signal), request.params.orderId);
       if (!order) throw notFound(request.params.orderId);
@@ -96,7 +109,7 @@ export function createOrdersService(options: { store: Store; instance?: string; 
       schema: {
         tags: ['orders'],
         description:
-          'With `ids`: a batch read (at most 100) answering `{ items, missing }`. With `userId`: that user\'s orders, newest first. Otherwise all orders by id. Pages use `limit` and `cursor`.',
+          "With `ids`: a batch read (at most 100) answering `{ items, missing }`. With `userId`: that user's orders, newest first. Otherwise all orders by id. Pages use `limit` and `cursor`.",
         querystring: ListQuery,
         response: { 200: ListAnswer(OrderSchema), ...problemResponses },
       },
@@ -111,7 +124,9 @@ export function createOrdersService(options: { store: Store; instance?: string; 
       const position = cursor === undefined ? undefined : decodeCursor(cursor);
       if (userId !== undefined) {
         const after =
-          position === undefined ? undefined : { createdAt: String(position.createdAt), id: String(position.id) };
+          position === undefined
+            ? undefined
+            : { createdAt: String(position.createdAt), id: String(position.id) };
         const page = await pageOrdersOfUser(reader, userId, after, limit + 1);
         const items = page.slice(0, limit);
         const last = items[items.length - 1];
@@ -120,7 +135,11 @@ export function createOrdersService(options: { store: Store; instance?: string; 
           nextCursor: page.length > limit ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
         };
       }
-      const page = await pageOrders(reader, position === undefined ? undefined : String(position.after), limit + 1);
+      const page = await pageOrders(
+        reader,
+        position === undefined ? undefined : String(position.after),
+        limit + 1,
+      );
       const items = page.slice(0, limit);
       return {
         items,
@@ -131,7 +150,13 @@ export function createOrdersService(options: { store: Store; instance?: string; 
 
   app.post(
     '/v1/orders',
-    { schema: { tags: ['orders'], body: CreateOrderBody, response: { 201: OrderSchema, ...problemResponses } } },
+    {
+      schema: {
+        tags: ['orders'],
+        body: CreateOrderBody,
+        response: { 201: OrderSchema, ...problemResponses },
+      },
+    },
     async (request, reply) => {
       const now = new Date().toISOString();
       const items = request.body.items;
@@ -197,7 +222,9 @@ export function createOrdersService(options: { store: Store; instance?: string; 
 
   app.delete(
     '/v1/orders/:orderId',
-    { schema: { tags: ['orders'], params: OrderParams, response: { 204: Type.Null(), ...problemResponses } } },
+    {
+      schema: { tags: ['orders'], params: OrderParams, response: { 204: Type.Null(), ...problemResponses } },
+    },
     async (request, reply) => {
       if (!(await deleteOrder(db(request.ctx.signal), request.params.orderId))) {
         throw notFound(request.params.orderId);

@@ -75,7 +75,10 @@ export function orderSeed(progress: (message: string) => void): Migration {
       );
       progress(`seeding ${rows.length} orders`);
       for (let i = 0; i < rows.length; i += SEED_CHUNK) {
-        await db.insertInto('orders').values(rows.slice(i, i + SEED_CHUNK)).execute();
+        await db
+          .insertInto('orders')
+          .values(rows.slice(i, i + SEED_CHUNK))
+          .execute();
         if ((i + SEED_CHUNK) % 5000 === 0) progress(`seeded ${i + SEED_CHUNK} of ${rows.length} orders`);
       }
     },
@@ -153,7 +156,11 @@ export async function pageOrdersOfUser(
 }
 
 /** All orders ordered by id, after the given id. */
-export async function pageOrders(db: Kysely<any>, after: string | undefined, limit: number): Promise<Order[]> {
+export async function pageOrders(
+  db: Kysely<any>,
+  after: string | undefined,
+  limit: number,
+): Promise<Order[]> {
   let query = db.selectFrom('orders').selectAll().orderBy('id').limit(limit);
   if (after !== undefined) query = query.where('id', '>', after);
   return ((await query.execute()) as OrderRow[]).map(fromRow);

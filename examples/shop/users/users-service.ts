@@ -11,9 +11,17 @@ import {
 } from '../../../src/service/index.ts';
 import { isUniqueViolation, type Store } from '../../../src/store/index.ts';
 import { batchAnswer } from '../batch.ts';
+import { Cursor, Id, IdList, Limit, ListAnswer, problemResponses, UserV1, UserV2 } from '../contracts.ts';
 import { shopErrors } from '../errors.ts';
-import { Cursor, Id, IdList, ListAnswer, Limit, problemResponses, UserV1, UserV2 } from '../contracts.ts';
-import { deleteUser, findUser, findUsers, insertUser, pageUsers, type User, updateUser } from './users-store.ts';
+import {
+  deleteUser,
+  findUser,
+  findUsers,
+  insertUser,
+  pageUsers,
+  type User,
+  updateUser,
+} from './users-store.ts';
 
 /** v1 is kept for existing callers until its sunset; v2 splits the name in two. */
 export const USERS_V1_SUNSET = '2027-06-30';
@@ -117,7 +125,8 @@ export function createUsersService(options: { store: Store; instance?: string; l
     {
       schema: {
         tags: ['users'],
-        description: 'With `ids`: a batch read (at most 100) answering `{ items, missing }`. Without: a cursor page.',
+        description:
+          'With `ids`: a batch read (at most 100) answering `{ items, missing }`. Without: a cursor page.',
         querystring: ListQuery,
         response: { 200: ListAnswer(UserV1), ...problemResponses },
       },
@@ -184,30 +193,32 @@ export function createUsersService(options: { store: Store; instance?: string; l
     },
     async (request, reply) => {
       const expected = ifMatch(request);
-      const updated = await store.transaction(
-        async (trx) => {
-          const current = await findUser(trx, request.params.userId);
-          if (!current) throw notFound(request.params.userId);
-          if (expected !== undefined && String(current.version) !== expected) {
-            throw new WeftError('VERSION_MISMATCH', `User ${current.id} is at version ${current.version}`);
-          }
-          const next: User = {
-            ...current,
-            ...(request.body.email === undefined ? {} : { email: request.body.email }),
-            ...(request.body.name === undefined ? {} : splitName(request.body.name)),
-            updatedAt: new Date().toISOString(),
-            version: current.version + 1,
-          };
-          if (!(await updateUser(trx, next, current.version))) {
-            throw new WeftError('VERSION_MISMATCH', `User ${current.id} changed meanwhile`);
-          }
-          return next;
-        },
-        { signal: request.ctx.signal },
-      ).catch((error: unknown) => {
-        if (isUniqueViolation(error)) throw new WeftError('EMAIL_TAKEN', 'Another user has this email');
-        throw error;
-      });
+      const updated = await store
+        .transaction(
+          async (trx) => {
+            const current = await findUser(trx, request.params.userId);
+            if (!current) throw notFound(request.params.userId);
+            if (expected !== undefined && String(current.version) !== expected) {
+              throw new WeftError('VERSION_MISMATCH', `User ${current.id} is at version ${current.version}`);
+            }
+            const next: User = {
+              ...current,
+              ...(request.body.email === undefined ? {} : { email: request.body.email }),
+              ...(request.body.name === undefined ? {} : splitName(request.body.name)),
+              updatedAt: new Date().toISOString(),
+              version: current.version + 1,
+            };
+            if (!(await updateUser(trx, next, current.version))) {
+              throw new WeftError('VERSION_MISMATCH', `User ${current.id} changed meanwhile`);
+            }
+            return next;
+          },
+          { signal: request.ctx.signal },
+        )
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error)) throw new WeftError('EMAIL_TAKEN', 'Another user has this email');
+          throw error;
+        });
       reply.header('etag', etag(updated.version));
       return toV1(updated);
     },

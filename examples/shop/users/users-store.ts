@@ -52,7 +52,10 @@ export function userSeed(progress: (message: string) => void): Migration {
       const rows = [...seedUsers()].map((u) => toRow({ ...u, updatedAt: u.createdAt, version: 1 }));
       progress(`seeding ${rows.length} users`);
       for (let i = 0; i < rows.length; i += SEED_CHUNK) {
-        await db.insertInto('users').values(rows.slice(i, i + SEED_CHUNK)).execute();
+        await db
+          .insertInto('users')
+          .values(rows.slice(i, i + SEED_CHUNK))
+          .execute();
       }
     },
   };
