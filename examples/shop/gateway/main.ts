@@ -1,6 +1,6 @@
 import { createServiceClient } from '../../../src/client/index.ts';
 import { createStaticRegistry } from '../../../src/registry/index.ts';
-import { readSettings } from '../runtime.ts';
+import { readSettings } from '../settings.ts';
 import { createGatewayService } from './gateway-service.ts';
 
 const settings = readSettings('gateway');
