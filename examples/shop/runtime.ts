@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Service } from '../../src/service/index.ts';
 import { type Migration, openStore, type Store } from '../../src/store/index.ts';
+import { announce } from './discovery.ts';
 import { type ProcessSettings, readSettings } from './settings.ts';
 
 /** Opens the service's own store: its SQLite file, or its own schema in PostgreSQL. */
@@ -34,6 +35,7 @@ export async function runOwner(definition: OwnerDefinition): Promise<void> {
   const seed = settings.seed ? [definition.seed(progress)] : [];
   await store.migrate([...definition.migrations, ...seed]);
   service.log.info({ store: store.kind, ms: Math.round(performance.now() - started) }, 'store ready');
-  await service.listen({ port: settings.port, host: settings.host });
+  const { url } = await service.listen({ port: settings.port, host: settings.host });
+  await announce(service, settings, url);
   service.closeOnSignals();
 }

@@ -9,6 +9,11 @@ export interface ProcessSettings {
   databaseUrl: string | undefined;
   seed: boolean;
   upstreams: Record<string, string[]>;
+  /** `static` (WEFT_UPSTREAM_* lists) or `nats` (instances announce themselves in a NATS KV bucket). */
+  registry: 'static' | 'nats';
+  natsUrl: string;
+  /** Inbound concurrency limit (WEFT_MAX_INFLIGHT); undefined keeps the kit's default. */
+  maxInflightRequests: number | undefined;
 }
 
 /** Reads and checks the process convention's env variables; a bad value stops the process with its name. */
@@ -22,6 +27,14 @@ export function readSettings(service: string, env: NodeJS.ProcessEnv = process.e
   }
   if (store === 'postgres' && !env.WEFT_DATABASE_URL)
     throw new TypeError('WEFT_STORE=postgres needs WEFT_DATABASE_URL');
+  const registry = env.WEFT_REGISTRY ?? 'static';
+  if (registry !== 'static' && registry !== 'nats') {
+    throw new TypeError(`WEFT_REGISTRY must be static or nats, got ${registry}`);
+  }
+  const maxInflight = env.WEFT_MAX_INFLIGHT === undefined ? undefined : Number(env.WEFT_MAX_INFLIGHT);
+  if (maxInflight !== undefined && !(Number.isInteger(maxInflight) && maxInflight >= 0)) {
+    throw new TypeError(`WEFT_MAX_INFLIGHT must be a whole number >= 0, got ${env.WEFT_MAX_INFLIGHT}`);
+  }
   const upstreams: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = /^WEFT_UPSTREAM_([A-Z0-9_]+)$/.exec(key);
@@ -41,5 +54,8 @@ export function readSettings(service: string, env: NodeJS.ProcessEnv = process.e
     databaseUrl: env.WEFT_DATABASE_URL,
     seed: env.WEFT_SEED !== '0',
     upstreams,
+    registry,
+    natsUrl: env.WEFT_NATS_URL ?? 'nats://127.0.0.1:4222',
+    maxInflightRequests: maxInflight,
   };
 }

@@ -14,7 +14,7 @@ import Fastify, {
   type RouteOptions,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import {
   DEADLINE_HEADER,
   Deadline,
@@ -25,6 +25,7 @@ import {
 import { WeftError } from '../errors/index.ts';
 import { createLogger } from '../observe/logger.ts';
 import { createHttpMetrics } from '../observe/metrics.ts';
+import { Admission } from './admission.ts';
 import { ifNoneMatchHits } from './etag.ts';
 import { addHealthRoutes } from './health.ts';
 import { installJsonParser } from './json-parser.ts';
@@ -70,6 +71,8 @@ export interface Service {
   readonly log: Logger;
   /** Runs `fn` during close(), after the server drained; last registered runs first. */
   onClose(fn: () => Promise<void> | void): void;
+  /** Runs `fn` as close() begins, before the drain (e.g. deregister from discovery). */
+  beforeClose(fn: () => Promise<void> | void): void;
   listen(options: { port: number; host?: string }): Promise<{ port: number; url: string }>;
   /** Graceful: stop accepting, drain in-flight requests (bounded), run onClose hooks. Idempotent. */
   close(): Promise<void>;
@@ -104,6 +107,20 @@ export function defineService(options: ServiceOptions): Service {
     ...(config.instance ? { instance: config.instance } : {}),
   });
   const metrics = createHttpMetrics(registry);
+  const admission = new Admission(config.maxInflightRequests);
+  const shedCounter = new Counter({
+    name: 'http_requests_shed_total',
+    help: 'Requests refused with 503 OVERLOADED because maxInflightRequests were in flight',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'http_requests_in_flight',
+    help: 'Requests being handled now (probes and scrapes not counted)',
+    registers: [registry],
+    collect() {
+      this.set(admission.inflight);
+    },
+  });
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -139,6 +156,12 @@ export function defineService(options: ServiceOptions): Service {
     if (lifecycle.closing) {
       reply.header('connection', 'close');
       done(new WeftError('SHUTTING_DOWN', 'The service is shutting down'));
+      return;
+    }
+    const refused = admission.admit(request.url, reply.raw);
+    if (refused !== undefined) {
+      shedCounter.inc();
+      done(refused);
       return;
     }
     const deadline = deadlineOf(request, config);
@@ -203,6 +226,7 @@ export function defineService(options: ServiceOptions): Service {
     metrics: registry,
     log,
     onClose: (fn: () => Promise<void> | void) => lifecycle.onClose(fn),
+    beforeClose: (fn: () => Promise<void> | void) => lifecycle.beforeClose(fn),
     async listen({ port, host = '127.0.0.1' }: { port: number; host?: string }) {
       await app.listen({ port, host });
       const address = app.server.address() as AddressInfo;

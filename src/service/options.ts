@@ -10,6 +10,11 @@ export const DEFAULT_MAX_JSON_DEPTH = 32;
 export const DEFAULT_DEADLINE_MS = 15_000;
 /** Longest budget a caller may ask for: beyond this a caller should poll, not wait. */
 export const DEFAULT_MAX_DEADLINE_MS = 60_000;
+/**
+ * Inbound concurrency limit: a Node process saturates its core at a few hundred concurrent
+ * requests; past 1,000 admitted requests only wait longer, so shed instead. 0 disables.
+ */
+export const DEFAULT_MAX_INFLIGHT_REQUESTS = 1000;
 /** Drain bound: well inside Kubernetes' default 30 s grace period, room left for onClose hooks. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -35,6 +40,8 @@ export interface ServiceOptions {
   maxJsonDepth?: number;
   /** Bound on draining in-flight requests during close(). */
   shutdownTimeoutMs?: number;
+  /** Requests handled at once; more are refused with 503 OVERLOADED and Retry-After. 0: no limit. */
+  maxInflightRequests?: number;
   /** pino level (default info). */
   logLevel?: string;
   /** `false` silences logs; a pino Logger is used as it is (tests pass one writing to a stream). */
@@ -54,6 +61,7 @@ export interface ResolvedServiceOptions {
   readonly bodyLimitBytes: number;
   readonly maxJsonDepth: number;
   readonly shutdownTimeoutMs: number;
+  readonly maxInflightRequests: number;
   readonly logLevel: string | undefined;
   readonly logger: false | Logger | undefined;
 }
@@ -95,6 +103,12 @@ export function resolveServiceOptions(options: ServiceOptions): ResolvedServiceO
     bodyLimitBytes: count('bodyLimitBytes', options.bodyLimitBytes, DEFAULT_BODY_LIMIT_BYTES, 1),
     maxJsonDepth: count('maxJsonDepth', options.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH, 1),
     shutdownTimeoutMs: count('shutdownTimeoutMs', options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 0),
+    maxInflightRequests: count(
+      'maxInflightRequests',
+      options.maxInflightRequests,
+      DEFAULT_MAX_INFLIGHT_REQUESTS,
+      0,
+    ),
     logLevel: options.logLevel,
     logger: options.logger,
   };

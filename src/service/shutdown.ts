@@ -16,6 +16,7 @@ export class Lifecycle {
   readonly #log: Logger;
   readonly #timeoutMs: number;
   readonly #hooks: Array<() => Promise<void> | void> = [];
+  readonly #beforeHooks: Array<() => Promise<void> | void> = [];
   #closed: Promise<void> | undefined;
   #signalsInstalled = false;
 
@@ -31,6 +32,13 @@ export class Lifecycle {
     this.#hooks.push(fn);
   }
 
+  /** Runs `fn` as close() begins, before the drain: e.g. leave discovery so no new traffic comes. */
+  beforeClose(fn: () => Promise<void> | void): void {
+    if (typeof fn !== 'function') throw new TypeError(`beforeClose: expected a function, got ${typeof fn}`);
+    if (this.closing) throw new Error('beforeClose: the service is already closing');
+    this.#beforeHooks.push(fn);
+  }
+
   /** Idempotent: every call returns the same promise. */
   close(): Promise<void> {
     this.#closed ??= this.#run();
@@ -40,6 +48,13 @@ export class Lifecycle {
   async #run(): Promise<void> {
     this.closing = true;
     const started = performance.now();
+    for (const hook of this.#beforeHooks) {
+      try {
+        await hook();
+      } catch (error) {
+        this.#log.error({ err: error }, 'shutdown: a beforeClose hook failed');
+      }
+    }
     const drained = this.#app.close();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {

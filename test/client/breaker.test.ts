@@ -31,7 +31,8 @@ test('the breaker opens, fails fast, half-opens and closes after recovery', asyn
     const elapsed = performance.now() - start;
     assert.deepEqual(codes(fastFails), { CIRCUIT_OPEN: 50 });
     assert.equal(server.seen.length, sent, 'nothing is sent while open');
-    assert.ok(elapsed < 50, `50 fast failures took ${elapsed} ms`);
+    // Generous for a shared, noisy machine; what proves fail-fast is that nothing was sent.
+    assert.ok(elapsed < 500, `50 fast failures took ${elapsed} ms`);
     const error = fastFails[0].status === 'rejected' ? fastFails[0].reason : undefined;
     assert.ok(WeftError.is(error) && error.status === 503 && error.headers?.['retry-after'] !== undefined);
 

@@ -6,7 +6,7 @@ import { createStaticRegistry } from '../../src/registry/index.ts';
 import { json, startServer } from './http-fixtures.ts';
 
 test('bulkhead overflow fails fast with BULKHEAD_FULL and Retry-After', async () => {
-  const server = await startServer((_req, res) => void setTimeout(() => json(res, 200, {}), 150));
+  const server = await startServer((_req, res) => void setTimeout(() => json(res, 200, {}), 600));
   const client = createServiceClient({
     service: 'orders',
     registry: createStaticRegistry({ orders: [server.url] }),
@@ -37,7 +37,8 @@ test('bulkhead overflow fails fast with BULKHEAD_FULL and Retry-After', async ()
     for (const r of rejected) {
       assert.equal(r.code, 'BULKHEAD_FULL');
       assert.equal(r.retryAfter, '1');
-      assert.ok(r.ms < 50, `rejected after ${r.ms} ms`);
+      // Far sooner than the 600 ms an admitted call waits, with room for a noisy machine.
+      assert.ok(r.ms < 300, `rejected after ${r.ms} ms`);
     }
     assert.equal(server.seen.length, 3);
   } finally {

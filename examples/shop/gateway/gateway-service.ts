@@ -70,6 +70,7 @@ export function createGatewayService(options: {
   upstreams: GatewayUpstreams;
   instance?: string;
   logLevel?: string;
+  maxInflightRequests?: number;
 }): Service {
   const { upstreams } = options;
   const load = batchersFor(upstreams);
@@ -77,6 +78,7 @@ export function createGatewayService(options: {
     name: 'gateway',
     instance: options.instance,
     logLevel: options.logLevel,
+    maxInflightRequests: options.maxInflightRequests,
     errors: shopErrors,
     versions: {
       v1: { deprecated: { sunset: GATEWAY_V1_SUNSET, link: '/v2/users/{userId}' } },

@@ -1,20 +1,27 @@
 import { createServiceClient } from '../../../src/client/index.ts';
-import { createStaticRegistry } from '../../../src/registry/index.ts';
+import { openRegistry } from '../discovery.ts';
 import { readSettings } from '../settings.ts';
 import { createGatewayService } from './gateway-service.ts';
 
 const settings = readSettings('gateway');
-for (const name of ['users', 'orders', 'inventory']) {
-  if (!settings.upstreams[name]?.length)
-    throw new TypeError(`WEFT_UPSTREAM_${name.toUpperCase()} is not set`);
+if (settings.registry === 'static') {
+  for (const name of ['users', 'orders', 'inventory']) {
+    if (!settings.upstreams[name]?.length)
+      throw new TypeError(`WEFT_UPSTREAM_${name.toUpperCase()} is not set`);
+  }
 }
-const registry = createStaticRegistry(settings.upstreams);
+const registry = await openRegistry(settings);
 const upstreams = {
   users: createServiceClient({ service: 'users', registry }),
   orders: createServiceClient({ service: 'orders', registry }),
   inventory: createServiceClient({ service: 'inventory', registry }),
 };
-const service = createGatewayService({ upstreams, instance: settings.instance, logLevel: settings.logLevel });
+const service = createGatewayService({
+  upstreams,
+  instance: settings.instance,
+  logLevel: settings.logLevel,
+  maxInflightRequests: settings.maxInflightRequests,
+});
 service.onClose(async () => {
   await Promise.all(Object.values(upstreams).map((client) => client.close()));
   await registry.close();
