@@ -206,7 +206,9 @@ export function defineService(options: ServiceOptions): Service {
     const status = reply.statusCode;
     const ms = reply.elapsedTime;
     metrics.observe(request.method, route, status, ms / 1000);
-    request.log.info(
+    // Probes and scrapes arrive every few seconds from every supervisor and scraper: debug only.
+    const level = PROBE_ROUTES.has(route) ? 'debug' : 'info';
+    request.log[level](
       { method: request.method, route, status, durationMs: Math.round(ms * 100) / 100 },
       'request',
     );
@@ -284,6 +286,8 @@ function prepareRoute(config: ResolvedServiceOptions) {
     route.handler = withContext(route.handler);
   };
 }
+
+const PROBE_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 type Handler = RouteOptions['handler'];
 
