@@ -28,6 +28,13 @@ export interface ShopOptions {
   dataDir?: string;
   instances?: Partial<Record<'users' | 'orders' | 'inventory', number>>;
   env?: Record<string, string>;
+  /**
+   * Extra env per instance (`gateway-1`, ...), decided once the ports are known and before any
+   * process starts: for example to point the gateway at a fault proxy in front of one owner.
+   */
+  instanceEnv?: (
+    urls: Readonly<Record<string, string[]>>,
+  ) => Promise<Record<string, Record<string, string>>> | Record<string, Record<string, string>>;
 }
 
 /** Starts users, orders, inventory and the gateway with `weft start`'s supervisor on free ports. */
@@ -54,7 +61,17 @@ export async function startShop(options: ShopOptions = {}): Promise<RunningShop>
     ordersPort: 0,
     inventoryPort: 0,
   } as ShopConfig;
-  const specs = topology(config).map((spec) => ({ ...spec, env: { ...spec.env, ...options.env } }));
+  const planned = topology(config);
+  const urls: Record<string, string[]> = {};
+  for (const spec of planned) {
+    urls[spec.service] ??= [];
+    urls[spec.service].push(`http://127.0.0.1:${spec.port}`);
+  }
+  const perInstance = (await options.instanceEnv?.(urls)) ?? {};
+  const specs = planned.map((spec) => ({
+    ...spec,
+    env: { ...spec.env, ...options.env, ...perInstance[spec.instance] },
+  }));
   const output = new PassThrough();
   const tail: string[] = [];
   output.on('data', (chunk: Buffer) => {
@@ -62,11 +79,6 @@ export async function startShop(options: ShopOptions = {}): Promise<RunningShop>
     if (tail.length > 200) tail.splice(0, tail.length - 200);
   });
   const supervisor = new Supervisor(specs, { cwd: root, output, color: false, stopTimeoutMs: 10_000 });
-  const urls: Record<string, string[]> = {};
-  for (const spec of specs) {
-    urls[spec.service] ??= [];
-    urls[spec.service].push(`http://127.0.0.1:${spec.port}`);
-  }
   try {
     await supervisor.start();
   } catch (error) {

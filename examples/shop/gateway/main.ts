@@ -1,4 +1,4 @@
-import { createServiceClient } from '../../../src/client/index.ts';
+import { createServiceClient, registerClientMetrics } from '../../../src/client/index.ts';
 import { openRegistry } from '../discovery.ts';
 import { readSettings } from '../settings.ts';
 import { createGatewayService } from './gateway-service.ts';
@@ -22,6 +22,8 @@ const service = createGatewayService({
   logLevel: settings.logLevel,
   maxInflightRequests: settings.maxInflightRequests,
 });
+// Per upstream and instance: requests, attempts, failures by kind, retries, breaker, ejections.
+for (const client of Object.values(upstreams)) registerClientMetrics(service.metrics, client);
 service.onClose(async () => {
   await Promise.all(Object.values(upstreams).map((client) => client.close()));
   await registry.close();
