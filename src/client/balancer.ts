@@ -10,8 +10,14 @@ export type Balancer = (candidates: readonly Endpoint[], now: number) => Endpoin
  * away from a slow or busy instance. Slow start: a warming instance that was drawn takes part
  * only with probability equal to its warm-up share, so its traffic ramps from 10% of its fair
  * share up to all of it (dividing its cost instead would starve it whenever load is light).
+ * Latency is read decayed for the time since an instance's last answer (see Endpoint.latencyAt),
+ * so an instance priced out by one slow answer is tried again once its estimate has faded.
  */
-export function powerOfTwoChoices(slowStartMs: number, random: () => number = Math.random): Balancer {
+export function powerOfTwoChoices(
+  slowStartMs: number,
+  ewmaDecayMs: number,
+  random: () => number = Math.random,
+): Balancer {
   return (candidates, now) => {
     if (candidates.length === 1) return candidates[0];
     const i = Math.floor(random() * candidates.length);
@@ -23,8 +29,8 @@ export function powerOfTwoChoices(slowStartMs: number, random: () => number = Ma
     if (wa < 1 && random() > wa) return b;
     const wb = b.warmth(now, slowStartMs);
     if (wb < 1 && random() > wb) return a;
-    const fallback = averageLatency(candidates);
-    return cost(a, fallback) <= cost(b, fallback) ? a : b;
+    const fallback = averageLatency(candidates, now, ewmaDecayMs);
+    return cost(a, fallback, now, ewmaDecayMs) <= cost(b, fallback, now, ewmaDecayMs) ? a : b;
   };
 }
 
@@ -37,18 +43,19 @@ export function roundRobin(): Balancer {
   };
 }
 
-function cost(endpoint: Endpoint, fallbackMs: number): number {
+function cost(endpoint: Endpoint, fallbackMs: number, now: number, decayMs: number): number {
   // An instance without samples is priced at the average, not at zero, so it is not flooded.
   // The +1 ms keeps in-flight counts meaningful between sub-millisecond local instances.
-  return ((endpoint.ewmaMs ?? fallbackMs) + 1) * (endpoint.inFlight + 1);
+  return ((endpoint.latencyAt(now, decayMs) ?? fallbackMs) + 1) * (endpoint.inFlight + 1);
 }
 
-function averageLatency(candidates: readonly Endpoint[]): number {
+function averageLatency(candidates: readonly Endpoint[], now: number, decayMs: number): number {
   let sum = 0;
   let n = 0;
   for (const c of candidates) {
-    if (c.ewmaMs !== undefined) {
-      sum += c.ewmaMs;
+    const latency = c.latencyAt(now, decayMs);
+    if (latency !== undefined) {
+      sum += latency;
       n++;
     }
   }

@@ -49,13 +49,30 @@ export class Endpoint {
   /** Folds one latency sample in. Rises at once to a slower sample (peak EWMA), decays over `decayMs`. */
   observe(latencyMs: number, decayMs: number): void {
     const now = performance.now();
-    if (this.ewmaMs === undefined || latencyMs > this.ewmaMs) {
+    const current = this.latencyAt(now, decayMs);
+    if (current === undefined || latencyMs > current) {
       this.ewmaMs = latencyMs;
     } else {
       const w = Math.exp(-(now - this.#ewmaAt) / decayMs);
-      this.ewmaMs = this.ewmaMs * w + latencyMs * (1 - w);
+      this.ewmaMs = current + latencyMs * (1 - w);
     }
     this.#ewmaAt = now;
+  }
+
+  /**
+   * The latency estimate the balancer prices this instance at: the EWMA decayed towards zero for
+   * the time since its last sample (Finagle's peak EWMA). Without the decay, one slow answer (a
+   * timeout, a GC pause) would price an instance out for good: the balancer would never send it
+   * the request whose answer could lower its estimate again.
+   */
+  latencyAt(now: number, decayMs: number): number | undefined {
+    if (this.ewmaMs === undefined) return undefined;
+    return this.ewmaMs * Math.exp(-Math.max(0, now - this.#ewmaAt) / decayMs);
+  }
+
+  /** Forgets the latency estimate: it describes the instance before it left the rotation, not now. */
+  forgetLatency(): void {
+    this.ewmaMs = undefined;
   }
 
   /** Share of full traffic during slow start: 0.1 at first, 1 after `slowStartMs`. */

@@ -23,7 +23,7 @@ const byRegistry = new WeakMap<PromRegistry, ClientMetrics>();
 
 /**
  * Registers the client metrics on a prom-client registry and feeds them from `client`'s
- * events; gauges (breaker state, ejected, in flight) are read from `client.stats()` at scrape
+ * events; gauges (breaker state, ejected, unhealthy, in flight) are read from `client.stats()` at scrape
  * time. Labelled per upstream and instance. Returns an unregister for this client.
  */
 export function registerClientMetrics(registry: PromRegistry, client: ServiceClient): () => void {
@@ -170,6 +170,19 @@ function metricsOf(registry: PromRegistry): ClientMetrics {
       for (const c of clients) {
         for (const i of c.stats().instances)
           this.set({ upstream: c.service, instance: i.id }, i.ejected ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'weft_client_unhealthy',
+    help: '1 while an instance fails its active health check (out of rotation)',
+    labelNames: ['upstream', 'instance'],
+    registers,
+    collect() {
+      this.reset();
+      for (const c of clients) {
+        for (const i of c.stats().instances)
+          this.set({ upstream: c.service, instance: i.id }, i.healthy ? 0 : 1);
       }
     },
   });

@@ -23,7 +23,9 @@ export class Upstream {
     this.#options = options;
     this.#emit = emit;
     this.#balancer =
-      options.balancer === 'round-robin' ? roundRobin() : powerOfTwoChoices(options.slowStartMs);
+      options.balancer === 'round-robin'
+        ? roundRobin()
+        : powerOfTwoChoices(options.slowStartMs, options.ewmaDecayMs);
     this.#update(options.registry.instances(options.service), true);
     this.#unwatch = options.registry.watch(options.service, (instances) => this.#update(instances, false));
     if (options.healthCheck) {
@@ -96,8 +98,10 @@ export class Upstream {
         e.ejectedUntil = 0;
         e.returnedAt = now;
         e.consecutiveFailures = 0;
-        // Back from an ejection: ramp it up again instead of sending it a full share at once.
+        // Back from an ejection: ramp it up again instead of sending it a full share at once, and
+        // price it afresh: the latency it had while failing (a timeout) would keep it starved.
         e.warmingSince = now;
+        e.forgetLatency();
         this.#emit({ type: 'returned', service: this.#options.service, instance: e.id });
       }
     }
@@ -141,6 +145,11 @@ export class Upstream {
         }
         if (healthy !== e.healthy) {
           e.healthy = healthy;
+          if (healthy) {
+            // Back in rotation: warm up, and forget the latency it had while failing.
+            e.warmingSince = performance.now();
+            e.forgetLatency();
+          }
           this.#emit({ type: 'health', service: this.#options.service, instance: e.id, healthy });
         }
       }),

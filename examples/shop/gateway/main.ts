@@ -10,11 +10,21 @@ if (settings.registry === 'static') {
       throw new TypeError(`WEFT_UPSTREAM_${name.toUpperCase()} is not set`);
   }
 }
+/**
+ * Active health checks of every owner instance on /readyz: an instance that accepts connections
+ * but never answers sends no errors for passive ejection to count, and once the balancer prices
+ * it out it gets no requests that could fail; the check takes it out of rotation within a second
+ * or two and brings it back as soon as it answers again.
+ */
+const HEALTH_CHECK_INTERVAL_MS = 1_000;
+
 const registry = await openRegistry(settings);
+const clientOf = (service: string) =>
+  createServiceClient({ service, registry, healthCheck: { intervalMs: HEALTH_CHECK_INTERVAL_MS } });
 const upstreams = {
-  users: createServiceClient({ service: 'users', registry }),
-  orders: createServiceClient({ service: 'orders', registry }),
-  inventory: createServiceClient({ service: 'inventory', registry }),
+  users: clientOf('users'),
+  orders: clientOf('orders'),
+  inventory: clientOf('inventory'),
 };
 const service = createGatewayService({
   upstreams,
