@@ -27,8 +27,10 @@ export interface FixedRateOptions {
   readonly deadlineMs: number;
   /** Sockets: enough that requests never wait in the load generator for one. */
   readonly connections?: number;
-  /** Called once a millisecond-ish tick with the time since start; for faults injected mid-run. */
+  /** Called every few ms with the time since start; for faults injected mid-run. */
   readonly onTick?: (elapsedMs: number) => void;
+  /** Ends the run early once this answers true (checked every tick). */
+  readonly stopWhen?: (elapsedMs: number) => boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export async function runFixedRate(options: FixedRateOptions): Promise<Outcome[]
     const tick = setInterval(() => {
       const elapsed = performance.now() - started;
       options.onTick?.(elapsed);
-      if (elapsed >= options.durationMs) {
+      if (elapsed >= options.durationMs || options.stopWhen?.(elapsed) === true) {
         clearInterval(tick);
         resolve();
         return;
