@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
 /**
  * The shop's API contracts: the wire shapes every service and the gateway agree on. Services share
@@ -30,6 +30,17 @@ export const problemResponses = {
   '5xx': ProblemSchema,
 } as const;
 
+/**
+ * `T | null` written as `type: [T, 'null']` rather than `anyOf`: the compiled serializer then
+ * branches on the value's type instead of validating every value against each alternative (which,
+ * for an object with date-time fields, costs more than serializing it).
+ */
+export function Nullable<T extends TSchema>(schema: T) {
+  const type = (schema as { type?: string }).type;
+  if (typeof type !== 'string') throw new TypeError('Nullable needs a schema with a single type');
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
+}
+
 /** Ids are short and URL-safe, so a batch's comma-separated list needs no escaping. */
 export const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 
@@ -53,11 +64,11 @@ export const UserV2 = Type.Object({
   version: Type.Integer(),
 });
 
-export const OrderStatus = Type.Union([
-  Type.Literal('PENDING'),
-  Type.Literal('CONFIRMED'),
-  Type.Literal('REJECTED'),
-]);
+/** An order's status; `enum`, not a union of literals, so serializing it is a plain string write. */
+export const OrderStatus = Type.Unsafe<'PENDING' | 'CONFIRMED' | 'REJECTED'>({
+  type: 'string',
+  enum: ['PENDING', 'CONFIRMED', 'REJECTED'],
+});
 
 export const OrderItemSchema = Type.Object({
   productId: Type.String(),
@@ -70,7 +81,7 @@ export const OrderSchema = Type.Object({
   id: Type.String(),
   userId: Type.String(),
   status: OrderStatus,
-  reason: Type.Union([Type.String(), Type.Null()]),
+  reason: Nullable(Type.String()),
   items: Type.Array(OrderItemSchema),
   totalCents: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -92,6 +103,6 @@ export function ListAnswer<T extends Parameters<typeof Type.Array>[0]>(item: T) 
   return Type.Object({
     items: Type.Array(item),
     missing: Type.Optional(Type.Array(Type.String())),
-    nextCursor: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    nextCursor: Type.Optional(Nullable(Type.String())),
   });
 }

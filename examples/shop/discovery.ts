@@ -5,7 +5,7 @@ import type { ProcessSettings } from './settings.ts';
 /** The registry the settings ask for: the static WEFT_UPSTREAM_* lists, or the live NATS KV bucket. */
 export function openRegistry(settings: ProcessSettings): Promise<Registry> {
   return settings.registry === 'nats'
-    ? createNatsKvRegistry({ servers: settings.natsUrl })
+    ? createNatsKvRegistry({ servers: settings.natsUrl, bucket: settings.registryBucket })
     : Promise.resolve(createStaticRegistry(settings.upstreams));
 }
 

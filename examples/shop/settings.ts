@@ -12,6 +12,8 @@ export interface ProcessSettings {
   /** `static` (WEFT_UPSTREAM_* lists) or `nats` (instances announce themselves in a NATS KV bucket). */
   registry: 'static' | 'nats';
   natsUrl: string;
+  /** NATS KV bucket of the registry (WEFT_REGISTRY_BUCKET); undefined keeps the registry's default. */
+  registryBucket: string | undefined;
   /** Inbound concurrency limit (WEFT_MAX_INFLIGHT); undefined keeps the kit's default. */
   maxInflightRequests: number | undefined;
 }
@@ -56,6 +58,7 @@ export function readSettings(service: string, env: NodeJS.ProcessEnv = process.e
     upstreams,
     registry,
     natsUrl: env.WEFT_NATS_URL ?? 'nats://127.0.0.1:4222',
+    registryBucket: env.WEFT_REGISTRY_BUCKET || undefined,
     maxInflightRequests: maxInflight,
   };
 }

@@ -84,19 +84,46 @@ export class NodeSqliteDatabase implements SqliteDatabase {
 
 function adapt(statement: StatementSync): SqliteStatement {
   const reader = statement.columns().length > 0;
+  if (!reader) {
+    return {
+      reader,
+      all: (parameters) => statement.all(...(parameters as SQLInputValue[])) as Record<string, unknown>[],
+      run: (parameters) => statement.run(...(parameters as SQLInputValue[])),
+      *iterate(parameters) {
+        yield* statement.iterate(...(parameters as SQLInputValue[])) as Iterable<Record<string, unknown>>;
+      },
+    };
+  }
+  // Rows come back as arrays and become plain objects through a constructor compiled from the
+  // column names: about 4x cheaper than spreading node:sqlite's null-prototype rows, which
+  // matters on every read of a hot service.
+  statement.setReturnArrays(true);
+  let toRow = rowFactory(statement);
+  const convert = (values: unknown): Record<string, unknown> => {
+    const row = values as unknown[];
+    // SQLite re-prepares a statement after a schema change; its columns may have changed too.
+    if (row.length !== toRow.columns) toRow = rowFactory(statement);
+    return toRow(row);
+  };
   return {
     reader,
-    all: (parameters) => statement.all(...(parameters as SQLInputValue[])).map(plain),
+    all: (parameters) => statement.all(...(parameters as SQLInputValue[])).map(convert),
     run: (parameters) => statement.run(...(parameters as SQLInputValue[])),
     *iterate(parameters) {
-      for (const row of statement.iterate(...(parameters as SQLInputValue[]))) yield plain(row);
+      for (const row of statement.iterate(...(parameters as SQLInputValue[]))) yield convert(row);
     },
   };
 }
 
-/** node:sqlite rows have a null prototype; callers (and deep equality) expect plain objects. */
-function plain(row: unknown): Record<string, unknown> {
-  return { ...(row as Record<string, unknown>) };
+type RowFactory = ((values: readonly unknown[]) => Record<string, unknown>) & { columns: number };
+
+/** A function building `{ col1: values[0], ... }`; names are JSON-quoted, so any name is safe. */
+function rowFactory(statement: StatementSync): RowFactory {
+  const names = statement.columns().map((column) => column.name);
+  const body = `return {${names.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ')}};`;
+  const factory = new Function('v', body) as RowFactory;
+  factory.columns = names.length;
+  return factory;
 }
 
 function isBusy(error: unknown): boolean {

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { type InProcessShop, startInProcessShop } from '../support/in-process-shop.ts';
 import { type RecordingProxy, startRecordingProxy } from '../support/recording-proxy.ts';
 
+const run = promisify(execFile);
 let shop: InProcessShop;
 const proxies: Record<string, RecordingProxy> = {};
 
@@ -69,7 +72,7 @@ describe('gateway composition', () => {
       assert.equal(order.user.id, 'usr_0005');
       for (const item of order.items) assert.equal(item.product.id, item.productId);
     }
-    assert.equal(callsTo('orders', '/v1/orders').length, 1);
+    assert.equal(callsTo('orders', '/v1/order').length, 1);
     assert.equal(callsTo('users', '/v1/users').length, 1);
     assert.equal(callsTo('inventory', '/v1/products').length, 1);
   });
@@ -79,6 +82,30 @@ describe('gateway composition', () => {
     assert.equal(answer.body.items.length, 100);
     assert.equal(new Set(answer.body.items.map((o: { userId: string }) => o.userId)).size, 5);
     assert.equal(callsTo('users', '/v1/users').length, 1);
+  });
+
+  it("shares one orders call between concurrent requests for different users' first pages", async () => {
+    // Requests read from the network in the same event-loop turn share a call. The load comes from
+    // another process, as in production: a client in this process would hand the gateway one
+    // request per turn.
+    const users = Array.from({ length: 40 }, (_, i) => `usr_${String(101 + i).padStart(4, '0')}`);
+    const script = `
+      const users = ${JSON.stringify(users)};
+      const answers = await Promise.all(users.map((u) =>
+        fetch(process.argv[1] + '/v1/orders?userId=' + u + '&include=user&limit=20').then((r) => r.json())));
+      console.log(JSON.stringify(answers.map((a, i) => a.items.length === 20 && a.items.every((o) => o.user.id === users[i]))));
+    `;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, shop.urls.gateway]);
+    assert.deepEqual(
+      JSON.parse(stdout),
+      users.map(() => true),
+    );
+    const ordersCalls = callsTo('orders', '/v1/order').length;
+    const usersCalls = callsTo('users', '/v1/users').length;
+    console.log(
+      `# ${users.length} concurrent first pages: ${ordersCalls} orders calls, ${usersCalls} users calls`,
+    );
+    assert.ok(ordersCalls < users.length, `${ordersCalls} orders calls for ${users.length} requests`);
   });
 
   it('pages with the cursor it gets from the owner', async () => {

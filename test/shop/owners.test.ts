@@ -162,6 +162,28 @@ describe('orders owner', () => {
     assert.equal(second.body.nextCursor, null);
   });
 
+  it("answers several users' first pages in one call, each continuing with its cursor", async () => {
+    const answer = await call(
+      `${shop.urls.orders}/v1/order-pages?userIds=usr_0002,usr_0003,usr_9999&limit=15`,
+    );
+    assert.equal(answer.status, 200);
+    assert.deepEqual(
+      answer.body.pages.map((p: { userId: string; items: unknown[] }) => [p.userId, p.items.length]),
+      [
+        ['usr_0002', 15],
+        ['usr_0003', 15],
+        ['usr_9999', 0],
+      ],
+    );
+    const [first] = answer.body.pages;
+    assert.equal(first.items[0].id, 'ord_00040');
+    const rest = await call(
+      `${shop.urls.orders}/v1/orders?userId=usr_0002&limit=15&cursor=${encodeURIComponent(first.nextCursor)}`,
+    );
+    assert.equal(rest.body.items.length, 5);
+    assert.equal(answer.body.pages[2].nextCursor, null);
+  });
+
   it('creates an order as PENDING with its total, and moves it to CONFIRMED', async () => {
     const created = await call(`${shop.urls.orders}/v1/orders`, {
       method: 'POST',

@@ -7,6 +7,7 @@ import {
   Cursor,
   Id,
   Limit,
+  Nullable,
   OrderSchema,
   ProblemSchema,
   ProductSchema,
@@ -20,6 +21,7 @@ type User = Static<typeof UserV1>;
 type Order = Static<typeof OrderSchema>;
 type Product = Static<typeof ProductSchema>;
 type ListAnswer<T> = { items: T[]; missing?: string[]; nextCursor?: string | null };
+type UserOrdersPage = { userId: string; items: Order[]; nextCursor: string | null };
 
 /** The gateway's v1 user routes have a v2 successor; v1 ends then. */
 export const GATEWAY_V1_SUNSET = '2027-06-30';
@@ -36,11 +38,11 @@ export interface GatewayUpstreams {
 const ErrorItems = Type.Optional(ProblemSchema.properties.errors);
 const ExpandedOrder = Type.Object({
   ...OrderSchema.properties,
-  user: Type.Optional(Type.Union([UserV1, Type.Null()])),
+  user: Type.Optional(Nullable(UserV1)),
   items: Type.Array(
     Type.Object({
       ...OrderSchema.properties.items.items.properties,
-      product: Type.Optional(Type.Union([ProductSchema, Type.Null()])),
+      product: Type.Optional(Nullable(ProductSchema)),
     }),
   ),
 });
@@ -58,10 +60,28 @@ function batchersFor(upstreams: GatewayUpstreams) {
       const answer = await client.get<ListAnswer<T>>(path, { query: { ids: ids.join(',') } });
       return new Map(answer.items.map((item) => [item.id, item]));
     };
+  // Users' first pages share calls too, one batcher per page size (a call has one limit).
+  const firstPages = new Map<number, Batcher<UserOrdersPage>>();
   return {
     users: new Batcher<User>({ loadMany: batchOf<User>(upstreams.users, '/v1/users') }),
     orders: new Batcher<Order>({ loadMany: batchOf<Order>(upstreams.orders, '/v1/orders') }),
     products: new Batcher<Product>({ loadMany: batchOf<Product>(upstreams.inventory, '/v1/products') }),
+    /** The first page of a user's orders, newest first. */
+    firstPageOfOrders(userId: string, limit: number): Promise<UserOrdersPage | undefined> {
+      let batcher = firstPages.get(limit);
+      if (batcher === undefined) {
+        batcher = new Batcher<UserOrdersPage>({
+          async loadMany(userIds) {
+            const answer = await upstreams.orders.get<{ pages: UserOrdersPage[] }>('/v1/order-pages', {
+              query: { userIds: userIds.join(','), limit },
+            });
+            return new Map(answer.pages.map((page) => [page.userId, page]));
+          },
+        });
+        firstPages.set(limit, batcher);
+      }
+      return batcher.load(userId);
+    },
   };
 }
 
@@ -171,9 +191,7 @@ export function createGatewayService(options: {
         requireUser(userId),
         partial.optional(
           'orders',
-          upstreams.orders.get<ListAnswer<Order>>('/v1/orders', {
-            query: { userId, limit: request.query.ordersLimit ?? DEFAULT_LATEST_ORDERS },
-          }),
+          load.firstPageOfOrders(userId, request.query.ordersLimit ?? DEFAULT_LATEST_ORDERS),
         ),
       ]);
       return partial.finish(orders === undefined ? user : { ...user, orders: orders.items });
@@ -199,7 +217,7 @@ export function createGatewayService(options: {
         response: {
           200: Type.Object({
             items: Type.Array(ExpandedOrder),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
+            nextCursor: Nullable(Type.String()),
             errors: ErrorItems,
           }),
           ...problemResponses,
@@ -208,9 +226,11 @@ export function createGatewayService(options: {
     },
     async (request) => {
       const { userId, include, limit = 20, cursor } = request.query;
-      const page = await upstreams.orders.get<ListAnswer<Order>>('/v1/orders', {
-        query: { userId, limit, cursor },
-      });
+      // A user's first page joins other requests' in one shared call; later pages go on their own.
+      const page =
+        userId !== undefined && cursor === undefined
+          ? ((await load.firstPageOfOrders(userId, limit)) ?? { items: [], nextCursor: null })
+          : await upstreams.orders.get<ListAnswer<Order>>('/v1/orders', { query: { userId, limit, cursor } });
       const partial = new PartialResult();
       const items = await expand(page.items, new Set(include?.split(',')), partial);
       return partial.finish({ items, nextCursor: page.nextCursor ?? null });

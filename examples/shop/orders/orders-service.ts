@@ -17,6 +17,7 @@ import {
   IdList,
   Limit,
   ListAnswer,
+  Nullable,
   OrderSchema,
   OrderStatus,
   problemResponses,
@@ -27,6 +28,7 @@ import {
   findOrder,
   findOrders,
   insertOrder,
+  latestOrdersOfUsers,
   type Order,
   pageOrders,
   pageOrdersOfUser,
@@ -55,7 +57,7 @@ const CreateOrderBody = Type.Object(
 const PatchOrderBody = Type.Object(
   {
     status: Type.Optional(OrderStatus),
-    reason: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    reason: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -69,7 +71,22 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const OrderPagesQuery = Type.Object(
+  { userIds: IdList, limit: Type.Optional(Limit) },
+  { additionalProperties: false },
+);
+
 const notFound = (id: string) => new WeftError('ORDER_NOT_FOUND', `No order ${id}`);
+
+/** A user's page from `limit + 1` newest-first rows: the extra row only says a next page exists. */
+function userPage(rows: Order[], limit: number) {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > limit ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
+}
 const render = (order: Order) => order;
 
 /** The orders service: the only code that reads or writes the orders table. */
@@ -127,13 +144,7 @@ export function createOrdersService(options: {
           position === undefined
             ? undefined
             : { createdAt: String(position.createdAt), id: String(position.id) };
-        const page = await pageOrdersOfUser(reader, userId, after, limit + 1);
-        const items = page.slice(0, limit);
-        const last = items[items.length - 1];
-        return {
-          items,
-          nextCursor: page.length > limit ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-        };
+        return userPage(await pageOrdersOfUser(reader, userId, after, limit + 1), limit);
       }
       const page = await pageOrders(
         reader,
@@ -145,6 +156,36 @@ export function createOrdersService(options: {
         items,
         nextCursor: page.length > limit ? encodeCursor({ after: items[items.length - 1].id }) : null,
       };
+    },
+  );
+
+  app.get(
+    '/v1/order-pages',
+    {
+      schema: {
+        tags: ['orders'],
+        description:
+          "The first page (newest first) of several users' orders in one call: what a gateway answering many users at once needs. Continue a page with `GET /v1/orders?userId=&cursor=`.",
+        querystring: OrderPagesQuery,
+        response: {
+          200: Type.Object({
+            pages: Type.Array(
+              Type.Object({
+                userId: Type.String(),
+                items: Type.Array(OrderSchema),
+                nextCursor: Nullable(Type.String()),
+              }),
+            ),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const userIds = parseIdList(request.query.userIds);
+      const limit = request.query.limit ?? 50;
+      const rows = await latestOrdersOfUsers(db(request.ctx.signal), userIds, limit + 1);
+      return { pages: userIds.map((userId) => ({ userId, ...userPage(rows.get(userId)!, limit) })) };
     },
   );
 

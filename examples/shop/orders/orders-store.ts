@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Migration } from '../../../src/store/index.ts';
 import { seedOrders } from '../seed-data.ts';
 
@@ -153,6 +153,36 @@ export async function pageOrdersOfUser(
     );
   }
   return ((await query.execute()) as OrderRow[]).map(fromRow);
+}
+
+/**
+ * The newest `limit` orders of each user, in one query (a window over the users' rows, served by
+ * the user/newest index): what a gateway needs to answer many users' first pages with one call.
+ */
+export async function latestOrdersOfUsers(
+  db: Kysely<any>,
+  userIds: readonly string[],
+  limit: number,
+): Promise<Map<string, Order[]>> {
+  const pages = new Map<string, Order[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return pages;
+  const ranked = db
+    .selectFrom('orders')
+    .selectAll()
+    .select(
+      sql<number>`row_number() over (partition by user_id order by created_at desc, id desc)`.as('rank'),
+    )
+    .where('user_id', 'in', userIds)
+    .as('ranked');
+  const rows = await db
+    .selectFrom(ranked)
+    .selectAll()
+    .where('rank', '<=', limit)
+    .orderBy('user_id')
+    .orderBy('rank')
+    .execute();
+  for (const row of rows as OrderRow[]) pages.get(row.user_id)!.push(fromRow(row));
+  return pages;
 }
 
 /** All orders ordered by id, after the given id. */
