@@ -92,8 +92,38 @@ export async function createNatsKvRegistry(options: NatsKvRegistryOptions): Prom
       table.set(service, byId);
     }
     const existing = byId.get(id);
-    byId.set(id, { instance, lastSeen: performance.now() - age });
+    const lastSeen = performance.now() - age;
+    byId.set(id, { instance, lastSeen });
     if (existing === undefined || existing.instance.url !== instance.url) publish(service);
+    sweepBy(lastSeen + ttlMs);
+  };
+
+  // The sweep runs when the earliest entry expires, not on a fixed beat: a fixed beat would let a
+  // killed instance stay up to one beat past its TTL.
+  let sweepAt = Number.POSITIVE_INFINITY;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping = true;
+  const sweepBy = (at: number) => {
+    if (!sweeping || at >= sweepAt) return;
+    clearTimeout(sweepTimer);
+    sweepAt = at;
+    sweepTimer = setTimeout(sweep, Math.max(0, at - performance.now()));
+    sweepTimer.unref();
+  };
+  const sweep = () => {
+    sweepAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [service, byId] of table) {
+      let changed = false;
+      for (const [id, seen] of byId) {
+        const expiresAt = seen.lastSeen + ttlMs;
+        if (expiresAt <= now) changed = byId.delete(id) || changed;
+        else next = Math.min(next, expiresAt);
+      }
+      if (changed) publish(service);
+    }
+    sweepBy(next);
   };
 
   let ready!: () => void;
@@ -112,21 +142,6 @@ export async function createNatsKvRegistry(options: NatsKvRegistryOptions): Prom
   const snapshotTimer = setTimeout(ready, SNAPSHOT_TIMEOUT_MS);
   await snapshot;
   clearTimeout(snapshotTimer);
-
-  const sweep = setInterval(
-    () => {
-      const cutoff = performance.now() - ttlMs;
-      for (const [service, byId] of table) {
-        let changed = false;
-        for (const [id, seen] of byId) {
-          if (seen.lastSeen < cutoff) changed = byId.delete(id) || changed;
-        }
-        if (changed) publish(service);
-      }
-    },
-    Math.max(50, Math.floor(heartbeatMs / 2)),
-  );
-  sweep.unref();
 
   const owned = new Set<Registration>();
   let closed = false;
@@ -166,7 +181,8 @@ export async function createNatsKvRegistry(options: NatsKvRegistryOptions): Prom
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(sweep);
+      sweeping = false;
+      clearTimeout(sweepTimer);
       await Promise.allSettled([...owned].map((r) => r.deregister()));
       watcher.stop();
       await nc.drain();
