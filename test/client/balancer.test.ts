@@ -72,3 +72,32 @@ test('a new instance warms up: it gets a small share at first', async () => {
     await fresh.close();
   }
 });
+
+test('an instance priced out by one slow answer is tried again once its estimate fades', async () => {
+  const steady = await startServer();
+  const hiccup = await startServer((_req, res, self) => {
+    // Its first answer is slow (a GC pause, say), every later one fast.
+    if (self.seen.length === 1) setTimeout(() => json(res, 200, { ok: true }), 200);
+    else json(res, 200, { ok: true });
+  });
+  const ewmaDecayMs = 100;
+  const client = createServiceClient({
+    service: 'users',
+    registry: createStaticRegistry({ users: [steady.url, hiccup.url] }),
+    ewmaDecayMs,
+  });
+  try {
+    while (hiccup.seen.length === 0) await client.get('/');
+    const slowAt = performance.now();
+    // Without decay its 200 ms estimate would stand for ever against the other's ~1 ms, and it
+    // would never get the request that could lower it.
+    while (hiccup.seen.length === 1 && performance.now() - slowAt < 30 * ewmaDecayMs) await client.get('/');
+    const backAfter = performance.now() - slowAt;
+    console.log(`# priced out by a 200 ms answer, tried again after ${backAfter.toFixed(0)} ms`);
+    assert.equal(hiccup.seen.length, 2, 'the once-slow instance got no second request');
+  } finally {
+    await client.close();
+    await steady.close();
+    await hiccup.close();
+  }
+});
