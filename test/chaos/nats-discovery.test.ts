@@ -210,6 +210,9 @@ async function deleteBucket(): Promise<void> {
   try {
     const kv = await new Kvm(nc).open(bucket);
     await kv.destroy();
+  } catch (error) {
+    // No bucket: the shop never got as far as announcing an instance; nothing to clean up.
+    if (!/not found/i.test(String(error))) throw error;
   } finally {
     await nc.close();
   }
