@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { WeftError } from '../errors/index.ts';
 import { applyMigrations, validateMigrations } from './migrate.ts';
-import { SignalPlugin, throwIfAborted } from './signal.ts';
+import { beginSignal, SignalPlugin, throwIfAborted } from './signal.ts';
 import type { Migration, Store } from './store.ts';
 
 /** What differs between engines once both speak kysely. */
@@ -34,12 +34,14 @@ export function createKyselyStore(hooks: EngineHooks): Store {
   ): Promise<T> => {
     const { signal } = options;
     throwIfAborted(signal);
-    return db.transaction().execute(async (trx) => {
-      const result = await fn(signal === undefined ? trx : trx.withPlugin(new SignalPlugin(signal)));
-      // The caller may have given up after its last query: do not commit work nobody waits for.
-      throwIfAborted(signal);
-      return result;
-    });
+    const run = () =>
+      db.transaction().execute(async (trx) => {
+        const result = await fn(signal === undefined ? trx : trx.withPlugin(new SignalPlugin(signal)));
+        // The caller may have given up after its last query: do not commit work nobody waits for.
+        throwIfAborted(signal);
+        return result;
+      });
+    return signal === undefined ? run() : beginSignal.run(signal, run);
   };
 
   return Object.freeze({

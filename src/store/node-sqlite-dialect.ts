@@ -7,6 +7,7 @@ import {
   SqliteDriver,
   type SqliteStatement,
 } from 'kysely';
+import { beginSignal, throwIfAborted } from './signal.ts';
 
 /** Statements kept prepared: a service has tens of distinct queries, and `in (?, ?, ...)` lists of varying length add some; this bounds memory for SQL built on the fly. */
 export const DEFAULT_STATEMENT_CACHE_SIZE = 256;
@@ -56,11 +57,13 @@ export class NodeSqliteDatabase implements SqliteDatabase {
    * SQLite's busy handler wait would freeze this process's event loop (and deadlock two
    * connections of one process), so the wait happens here, asynchronously, up to busy_timeout.
    */
-  async beginImmediate(): Promise<void> {
+  async beginImmediate(signal?: AbortSignal): Promise<void> {
     const giveUpAt = performance.now() + this.#busyTimeoutMs;
     this.#db.exec('PRAGMA busy_timeout = 0');
     try {
       for (let attempt = 0; ; attempt++) {
+        // A caller that gave up must not keep the connection (and every query queued behind it).
+        throwIfAborted(signal);
         try {
           this.#db.exec('BEGIN IMMEDIATE');
           return;
@@ -68,8 +71,8 @@ export class NodeSqliteDatabase implements SqliteDatabase {
           if (!isBusy(error) || performance.now() >= giveUpAt) throw error;
         }
         const delayMs = Math.min(2 ** attempt, MAX_BUSY_RETRY_DELAY_MS) * (0.5 + Math.random() / 2);
-        // Not unref()ed: the caller is awaiting this transaction.
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        // Not unref()ed: the caller is awaiting this transaction. The abort wakes the wait early.
+        await sleepUnlessAborted(delayMs, signal);
       }
     } finally {
       this.#db.exec(`PRAGMA busy_timeout = ${this.#busyTimeoutMs}`);
@@ -126,6 +129,18 @@ function rowFactory(statement: StatementSync): RowFactory {
   return factory;
 }
 
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 function isBusy(error: unknown): boolean {
   const errcode = (error as { errcode?: unknown } | null)?.errcode;
   return typeof errcode === 'number' && (errcode & 0xff) === SQLITE_BUSY;
@@ -154,6 +169,6 @@ class NodeSqliteDriver extends SqliteDriver {
   }
 
   override async beginTransaction(_connection: DatabaseConnection): Promise<void> {
-    await this.#database.beginImmediate();
+    await this.#database.beginImmediate(beginSignal.getStore());
   }
 }

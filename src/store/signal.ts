@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   KyselyPlugin,
   PluginTransformQueryArgs,
@@ -7,6 +8,12 @@ import type {
   UnknownRow,
 } from 'kysely';
 import { WeftError } from '../errors/index.ts';
+
+/**
+ * The signal of the transaction being opened, for engines whose BEGIN waits (SQLite's write lock).
+ * Kysely's driver API has no room for a signal, so `transaction()` hands it down this way.
+ */
+export const beginSignal = new AsyncLocalStorage<AbortSignal | undefined>();
 
 /** Throws a WeftError DEADLINE_EXCEEDED when the signal has aborted; the abort reason is the cause. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {

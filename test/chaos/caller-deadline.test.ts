@@ -160,11 +160,7 @@ describe('a 200 ms deadline set by the caller', () => {
     assert.equal(readResult.status, 200);
   });
 
-  it('leaves nothing of the expired request running on the owner: its wait for the lock ends at the deadline', {
-    todo:
-      'src/store: a SQLite transaction keeps waiting for the write lock (beginImmediate, up to busy_timeout) after its ' +
-      'signal aborted, holding the store connection, so reads on that instance wait for a request nobody waits for',
-  }, () => {
+  it('leaves nothing of the expired request running on the owner: its wait for the lock ends at the deadline', () => {
     assert.ok(slowOwner !== undefined);
     assert.ok(
       slowOwner.readBeforeRelease,

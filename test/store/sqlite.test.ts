@@ -23,6 +23,47 @@ storeContract(
 );
 
 describe('sqlite store specifics', () => {
+  it('stops waiting for another connection’s write lock when the signal aborts, freeing the store', async () => {
+    const shared = join(root, 'locked.db');
+    const holder = await openSqliteStore({ file: shared });
+    const waiter = await openSqliteStore({ file: shared });
+    await holder.db.schema.createTable('t').addColumn('v', 'integer').execute();
+    let release!: () => void;
+    const held = holder.transaction(async (trx) => {
+      await trx.insertInto('t').values({ v: 1 }).execute();
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = performance.now();
+    const aborted = waiter
+      .transaction((trx) => trx.insertInto('t').values({ v: 2 }).execute(), {
+        signal: AbortSignal.timeout(100),
+      })
+      .then(
+        () => 'committed',
+        (error: { code?: string }) => error.code,
+      );
+    assert.equal(await aborted, 'DEADLINE_EXCEEDED');
+    const waitedMs = performance.now() - started;
+    // A read on the same store is not stuck behind the abandoned transaction.
+    const readStarted = performance.now();
+    await waiter.db.selectFrom('t').selectAll().execute();
+    const readMs = performance.now() - readStarted;
+    release();
+    await held;
+    const rows = await holder.db.selectFrom('t').select('v').execute();
+    await Promise.all([holder.close(), waiter.close()]);
+    assert.ok(waitedMs < 1_000, `gave up after ${waitedMs} ms, not the 5 s busy timeout`);
+    assert.ok(readMs < 1_000, `a read waited ${readMs} ms`);
+    assert.deepEqual(
+      rows.map((r) => r.v),
+      [1],
+      'the abandoned write never ran',
+    );
+  });
+
   it('creates the parent directory and keeps data across reopening', async () => {
     const nested = join(root, 'a', 'b', 'c', 'users.db');
     const first = await openStore({ kind: 'sqlite', file: nested });
