@@ -34,7 +34,7 @@ export async function sendAttempt(
   const timer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), budget);
   timer.unref();
   call.tried.add(endpoint.id);
-  endpoint.inFlight++;
+  endpoint.begin(start);
   let status: number | undefined;
   try {
     const response = await endpoint.pool.request({
@@ -78,7 +78,7 @@ export async function sendAttempt(
   } finally {
     clearTimeout(timer);
     call.signal.removeEventListener('abort', onCallAbort);
-    endpoint.inFlight--;
+    endpoint.end(performance.now(), status !== undefined);
   }
 
   function report(ok: boolean, kind: FailureKind | undefined): void {

@@ -11,7 +11,9 @@ export type Balancer = (candidates: readonly Endpoint[], now: number) => Endpoin
  * only with probability equal to its warm-up share, so its traffic ramps from 10% of its fair
  * share up to all of it (dividing its cost instead would starve it whenever load is light).
  * Latency is read decayed for the time since an instance's last answer (see Endpoint.latencyAt),
- * so an instance priced out by one slow answer is tried again once its estimate has faded.
+ * so an instance priced out by one slow answer is tried again once its estimate has faded; and an
+ * instance with attempts outstanding is priced at least at how long it has been silent, so one
+ * that stopped answering is avoided within milliseconds rather than after its first timeouts.
  */
 export function powerOfTwoChoices(
   slowStartMs: number,
@@ -46,7 +48,9 @@ export function roundRobin(): Balancer {
 function cost(endpoint: Endpoint, fallbackMs: number, now: number, decayMs: number): number {
   // An instance without samples is priced at the average, not at zero, so it is not flooded.
   // The +1 ms keeps in-flight counts meaningful between sub-millisecond local instances.
-  return ((endpoint.latencyAt(now, decayMs) ?? fallbackMs) + 1) * (endpoint.inFlight + 1);
+  // An instance silent for longer than its estimate is priced at its silence (pending-aware EWMA).
+  const latency = Math.max(endpoint.latencyAt(now, decayMs) ?? fallbackMs, endpoint.silenceAt(now));
+  return (latency + 1) * (endpoint.inFlight + 1);
 }
 
 function averageLatency(candidates: readonly Endpoint[], now: number, decayMs: number): number {

@@ -12,6 +12,10 @@ export class Endpoint {
   readonly pool: Pool;
   /** Attempts sent and not yet answered. */
   inFlight = 0;
+  /** When it last answered anything (performance.now()). */
+  #lastAnswerAt = 0;
+  /** When its in-flight count last rose from zero. */
+  #busySince = 0;
   /** Peak-sensitive EWMA of attempt latency in ms; undefined until the first answer. */
   ewmaMs: number | undefined;
   #ewmaAt = 0;
@@ -68,6 +72,27 @@ export class Endpoint {
   latencyAt(now: number, decayMs: number): number | undefined {
     if (this.ewmaMs === undefined) return undefined;
     return this.ewmaMs * Math.exp(-Math.max(0, now - this.#ewmaAt) / decayMs);
+  }
+
+  /** An attempt to this instance starts. */
+  begin(now: number): void {
+    if (this.inFlight === 0) this.#busySince = now;
+    this.inFlight++;
+  }
+
+  /** An attempt ends; `answered` when an HTTP answer came back (of any status). */
+  end(now: number, answered: boolean): void {
+    this.inFlight--;
+    if (answered) this.#lastAnswerAt = now;
+  }
+
+  /**
+   * How long it has had attempts outstanding without answering any (0 when idle). A busy healthy
+   * instance answers all the time, so this stays near its latency; one that stopped answering
+   * (blackholed, stuck in GC) grows it at once, long before its first timeout is counted.
+   */
+  silenceAt(now: number): number {
+    return this.inFlight === 0 ? 0 : now - Math.max(this.#lastAnswerAt, this.#busySince);
   }
 
   /** Forgets the latency estimate: it describes the instance before it left the rotation, not now. */

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { powerOfTwoChoices } from '../../src/client/balancer.ts';
+import { Endpoint } from '../../src/client/endpoint.ts';
 import { createServiceClient } from '../../src/client/index.ts';
+import { resolveOptions } from '../../src/client/options.ts';
 import { createStaticRegistry } from '../../src/registry/index.ts';
 import { json, runMany, sleep, startServer } from './http-fixtures.ts';
 
@@ -99,5 +102,34 @@ test('an instance priced out by one slow answer is tried again once its estimate
     await client.close();
     await steady.close();
     await hiccup.close();
+  }
+});
+
+test('P2C prices an instance with attempts outstanding at least at how long it has been silent', async () => {
+  const options = resolveOptions({ service: 'users', registry: createStaticRegistry({ users: [] }) });
+  const endpoint = (port: number) =>
+    new Endpoint({ id: `users-${port}`, service: 'users', url: `http://127.0.0.1:${port}` }, options, true);
+  const busy = endpoint(1);
+  const silent = endpoint(2);
+  try {
+    const t0 = performance.now();
+    busy.observe(1, options.ewmaDecayMs);
+    silent.observe(1, options.ewmaDecayMs);
+    // The busy one has 8 attempts out and answers all the time; the silent one has 3 out and has
+    // answered nothing for 100 ms.
+    for (let i = 0; i < 8; i++) busy.begin(t0);
+    for (let i = 0; i < 3; i++) silent.begin(t0 - 100);
+    busy.end(t0, true);
+    busy.begin(t0);
+    const pick = powerOfTwoChoices(0, options.ewmaDecayMs, () => 0);
+    // In-flight counts alone would price the silent one cheaper: (1+1)×4 against (1+1)×9.
+    assert.equal(pick([busy, silent], t0).id, busy.id);
+    assert.equal(pick([silent, busy], t0).id, busy.id);
+    // Once it answers again, silence no longer counts against it.
+    silent.end(t0, true);
+    assert.equal(silent.silenceAt(t0), 0);
+    assert.equal(pick([busy, silent], t0).id, silent.id);
+  } finally {
+    await Promise.all([busy.pool.close(), silent.pool.close()]);
   }
 });
