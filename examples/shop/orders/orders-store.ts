@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Migration } from '../../../src/store/index.ts';
 import { seedOrders } from '../seed-data.ts';
 
@@ -156,32 +156,18 @@ export async function pageOrdersOfUser(
 }
 
 /**
- * The newest `limit` orders of each user, in one query (a window over the users' rows, served by
- * the user/newest index): what a gateway needs to answer many users' first pages with one call.
+ * The newest `limit` orders of each user: what a gateway needs to answer many users' first pages
+ * with one call. One indexed query per user (each stops after `limit` rows of the user/newest
+ * index) measured faster on SQLite than a single windowed query, which ranks every row of every
+ * user asked for.
  */
 export async function latestOrdersOfUsers(
   db: Kysely<any>,
   userIds: readonly string[],
   limit: number,
 ): Promise<Map<string, Order[]>> {
-  const pages = new Map<string, Order[]>(userIds.map((id) => [id, []]));
-  if (userIds.length === 0) return pages;
-  const ranked = db
-    .selectFrom('orders')
-    .selectAll()
-    .select(
-      sql<number>`row_number() over (partition by user_id order by created_at desc, id desc)`.as('rank'),
-    )
-    .where('user_id', 'in', userIds)
-    .as('ranked');
-  const rows = await db
-    .selectFrom(ranked)
-    .selectAll()
-    .where('rank', '<=', limit)
-    .orderBy('user_id')
-    .orderBy('rank')
-    .execute();
-  for (const row of rows as OrderRow[]) pages.get(row.user_id)!.push(fromRow(row));
+  const pages = new Map<string, Order[]>();
+  for (const userId of userIds) pages.set(userId, await pageOrdersOfUser(db, userId, undefined, limit));
   return pages;
 }
 
