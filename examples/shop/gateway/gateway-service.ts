@@ -101,7 +101,7 @@ export function createGatewayService(options: {
     maxInflightRequests: options.maxInflightRequests,
     errors: shopErrors,
     versions: {
-      v1: { deprecated: { sunset: GATEWAY_V1_SUNSET, link: '/v2/users/{userId}' } },
+      v1: { deprecated: { sunset: GATEWAY_V1_SUNSET, link: '/docs' } },
       v2: {},
     },
     readiness: async (signal) => {

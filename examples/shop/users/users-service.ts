@@ -86,7 +86,7 @@ export function createUsersService(options: { store: Store; instance?: string; l
     logLevel: options.logLevel,
     errors: shopErrors,
     versions: {
-      v1: { deprecated: { sunset: USERS_V1_SUNSET, link: '/v2/users/{userId}' } },
+      v1: { deprecated: { sunset: USERS_V1_SUNSET, link: '/docs' } },
       v2: {},
     },
     readiness: (signal) => store.ping(signal),
