@@ -8,7 +8,7 @@
  * --stacks=a,b, --scenarios=S1,S2, --loadgen=wrk|autocannon, --no-docs, --report=<results.json>
  * (only regenerate the docs from a results file).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -67,8 +67,13 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
   return n;
 }
 
+/** Hand-written reading of the latest full run: targets met or not, and the profiles behind it. */
+const ANALYSIS = 'bench/analysis.md';
+
 function writeDocs(result: RunResult, resultsPath: string): void {
-  for (const [path, content] of renderReport(result, resultsPath)) {
+  const analysisPath = join(ROOT, ANALYSIS);
+  const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8') : undefined;
+  for (const [path, content] of renderReport(result, resultsPath, analysis)) {
     mkdirSync(dirname(join(ROOT, path)), { recursive: true });
     writeFileSync(join(ROOT, path), content);
   }
@@ -135,7 +140,7 @@ process.once('SIGINT', () => {
 
 // Start every stack once; a stack that cannot run is reported, never silently dropped.
 const statuses: StackStatus[] = [];
-const live: { def: StackDef; gatewayPid: number }[] = [];
+const live: { def: StackDef; gatewayPid: number; stackPids: number[] }[] = [];
 const notes: string[] = [];
 const probeSamples = new Map<string, Map<string, unknown>>();
 for (const def of stackDefs) {
@@ -163,7 +168,11 @@ for (const def of stackDefs) {
     if (probe.failure) throw new Error(`wrong answer: ${probe.failure}`);
     probeSamples.set(def.name, probe.samples);
     status.available = true;
-    live.push({ def, gatewayPid: procs.find((p) => p.spec.role === 'gateway')!.pid });
+    live.push({
+      def,
+      gatewayPid: procs.find((p) => p.spec.role === 'gateway')!.pid,
+      stackPids: procs.map((p) => p.pid),
+    });
     log(`${def.name}: ready and answering correctly (${elapsedS().toFixed(1)} s)`);
   } catch (error) {
     status.reason = (error as Error).message.replace(/\s+/g, ' ').slice(0, 600);
@@ -235,7 +244,7 @@ const benchPids = running.filter((p) => p.child.exitCode === null).map((p) => p.
 let roundsDone = 0;
 run: for (let round = 1; round <= rounds && live.length; round++) {
   for (const scenario of scenarios) {
-    for (const { def, gatewayPid } of live) {
+    for (const { def, gatewayPid, stackPids } of live) {
       if (elapsedS() + warmupS + measureS + SAMPLE_OVERHEAD_S > mode.budgetS - TAIL_RESERVE_S) {
         notes.push(`stopped in round ${round}: the ${mode.budgetS / 60}-minute budget was reached`);
         log(`budget reached: stopping in round ${round}`);
@@ -247,6 +256,7 @@ run: for (let round = 1; round <= rounds && live.length; round++) {
           scenario: scenario.id,
           stack: def.name,
           gatewayPid,
+          stackPids,
           benchPids,
           warmupS,
           measureS,

@@ -16,11 +16,11 @@ const ratio = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}×`);
 
 function table(rows: StackSummary[]): string {
   const head =
-    `| stack | median req/s | ratio to ${BASELINE_STACK} | p50 ms | p99 ms | non-2xx / errors | gateway CPU µs/req | gateway peak RSS MiB | samples (disturbed) |\n` +
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|';
+    `| stack | median req/s | ratio to ${BASELINE_STACK} | p50 ms | p99 ms | non-2xx / errors | gateway CPU µs/req | stack CPU µs/req | gateway peak RSS MiB | samples (disturbed) |\n` +
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
   const lines = rows.map(
     (r) =>
-      `| ${r.stack} | ${r.medianRps === null ? '—' : formatValue(r.medianRps)} | ${ratio(r.ratio)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${r.non2xx} / ${r.errors} | ${fmt(r.cpuUsPerReq, 0)} | ${fmt(r.peakRssMb, 1)} | ${r.samples} (${r.disturbed}) |`,
+      `| ${r.stack} | ${r.medianRps === null ? '—' : formatValue(r.medianRps)} | ${ratio(r.ratio)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${r.non2xx} / ${r.errors} | ${fmt(r.cpuUsPerReq, 0)} | ${fmt(r.stackCpuUsPerReq, 0)} | ${fmt(r.peakRssMb, 1)} | ${r.samples} (${r.disturbed}) |`,
   );
   return [head, ...lines].join('\n');
 }
@@ -32,7 +32,11 @@ export function chartPaths(scenarioId: string): { rps: string; cpu: string } {
 }
 
 /** Builds docs/benchmarks.md and docs/bench/*.svg from a run. */
-export function renderReport(result: RunResult, resultsPath: string): ReportFiles {
+/**
+ * Renders docs/benchmarks.md and the charts. `analysis` (bench/analysis.md, written by people after
+ * reading the run and its profiles) is placed after the tables, under its own heading.
+ */
+export function renderReport(result: RunResult, resultsPath: string, analysis?: string): ReportFiles {
   const files: ReportFiles = new Map();
   const m = result.machine;
   const s = result.settings;
@@ -121,6 +125,7 @@ export function renderReport(result: RunResult, resultsPath: string): ReportFile
       }),
     );
   }
+  if (analysis !== undefined && analysis.trim() !== '') out.push(analysis.trim(), '');
   const disturbed = result.samples.filter((x) => x.disturbed.length > 0);
   out.push('## Disturbed samples', '');
   if (disturbed.length === 0) out.push('None.', '');

@@ -21,6 +21,8 @@ export interface SampleInput {
   scenario: string;
   stack: string;
   gatewayPid: number;
+  /** Every process of the stack under test (gateway and owners): what the whole answer costs. */
+  stackPids: readonly number[];
   /** Every benchmark process that stays up (all stacks), so their CPU is not counted as outside load. */
   benchPids: readonly number[];
   warmupS: number;
@@ -47,6 +49,7 @@ export async function measureSample(input: SampleInput): Promise<Sample> {
   const peakReset = resetPeakRss(input.gatewayPid);
   const before = {
     gateway: processCpuTicks(input.gatewayPid),
+    stack: sumTicks(input.stackPids),
     bench: sumTicks(input.benchPids),
     self: processCpuTicks('self') ?? 0,
     children: reapedChildrenCpuTicks() ?? 0,
@@ -57,6 +60,7 @@ export async function measureSample(input: SampleInput): Promise<Sample> {
   const load = await input.load(input.measureS);
   const after = {
     gateway: processCpuTicks(input.gatewayPid),
+    stack: sumTicks(input.stackPids),
     bench: sumTicks(input.benchPids),
     self: processCpuTicks('self') ?? 0,
     children: reapedChildrenCpuTicks() ?? 0,
@@ -84,6 +88,8 @@ export async function measureSample(input: SampleInput): Promise<Sample> {
     load,
     gatewayCpuUsPerReq:
       gatewayTicks !== null && load.requests > 0 ? ((gatewayTicks / CLK_TCK) * 1e6) / load.requests : null,
+    stackCpuUsPerReq:
+      load.requests > 0 ? (((after.stack - before.stack) / CLK_TCK) * 1e6) / load.requests : null,
     gatewayPeakRssKb: statusKb(input.gatewayPid, 'VmHWM'),
     peakRssReset: peakReset,
     machine,

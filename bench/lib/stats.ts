@@ -45,6 +45,8 @@ export interface StackSummary {
   non2xx: number;
   errors: number;
   cpuUsPerReq: number | null;
+  /** Median CPU of the whole stack (gateway and owners) per request, in µs. */
+  stackCpuUsPerReq: number | null;
   /** Largest gateway peak RSS seen, in MiB. */
   peakRssMb: number | null;
 }
@@ -69,6 +71,7 @@ export function summarizeScenario(result: RunResult, scenario: string): StackSum
         non2xx: mine.reduce((n, s) => n + s.load.non2xx, 0),
         errors: mine.reduce((n, s) => n + s.load.errors, 0),
         cpuUsPerReq: median(mine.map((s) => s.gatewayCpuUsPerReq)),
+        stackCpuUsPerReq: median(mine.map((s) => s.stackCpuUsPerReq ?? null)),
         peakRssMb: rss.length ? Math.max(...rss) / 1024 : null,
       };
     })

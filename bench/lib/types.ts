@@ -38,6 +38,8 @@ export interface Sample {
   load: LoadResult;
   /** Gateway process CPU (user + system) over the window ÷ completed requests, in µs. */
   gatewayCpuUsPerReq: number | null;
+  /** CPU of all the stack's processes (gateway and owners) ÷ completed requests, in µs; absent in older results. */
+  stackCpuUsPerReq?: number | null;
   /** Gateway VmHWM in KiB: the window's peak when the kernel allowed a reset, else since start. */
   gatewayPeakRssKb: number | null;
   /** True when VmHWM was reset at the window's start (else it covers the process's whole life). */

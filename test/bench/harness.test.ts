@@ -46,6 +46,7 @@ const sample = (
   stack,
   load: load(rps),
   gatewayCpuUsPerReq: 100_000 / rps,
+  stackCpuUsPerReq: 250_000 / rps,
   gatewayPeakRssKb: 80 * 1024,
   peakRssReset: true,
   machine: { loadavg1: 1, stealShare: 0, otherCores: 0, busyCores: 2 },
@@ -243,9 +244,19 @@ describe('report', () => {
   });
 
   it('tabulates each scenario with ratios to hand and links its charts', () => {
-    assert.ok(md.includes('| hand | 3,000 | 1.00× | 5.00 | 20.00 | 0 / 0 | 38 | 80.0 | 2 (0) |'));
+    assert.ok(md.includes('| hand | 3,000 | 1.00× | 5.00 | 20.00 | 0 / 0 | 38 | 94 | 80.0 | 2 (0) |'));
     assert.ok(md.includes('| moleculer | 4,600 | 1.55× |'));
     assert.ok(md.includes('![S1 throughput](bench/s1-throughput.svg)'));
+  });
+
+  it('places the hand-written analysis after the tables, before the disturbed samples', () => {
+    const withAnalysis = renderReport(fixture, 'bench/results/fixture.json', '## Targets\n\nS1 met.\n').get(
+      'docs/benchmarks.md',
+    )!;
+    const at = withAnalysis.indexOf('## Targets');
+    assert.ok(at > withAnalysis.indexOf('![S1 throughput]'));
+    assert.ok(at < withAnalysis.indexOf('## Disturbed samples'));
+    assert.ok(!md.includes('## Targets'));
   });
 
   it('shows an unavailable stack with its reason and lists disturbed samples', () => {
