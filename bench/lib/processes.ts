@@ -16,6 +16,8 @@ export interface ProcessSpec {
   role: 'gateway' | 'owner';
   /** Script run by this Node binary. */
   script: string;
+  /** Node options before the script (bench/split.ts adds --cpu-prof). */
+  nodeArgs?: readonly string[];
   env: Record<string, string>;
   /** Answers 200 when the process (and, for a gateway, what it needs) is ready. */
   readyUrl?: string;
@@ -46,7 +48,7 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 /** Starts a process quietly, keeping the tail of its output. */
 export function startProcess(spec: ProcessSpec, cwd: string): Running {
-  const child = spawn(process.execPath, [spec.script], {
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
     cwd,
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
