@@ -1,23 +1,12 @@
+import { seededRandom } from '../../examples/shop/seed-data.ts';
 /**
  * The correctness probe run against each stack before it is measured: random picks from the seed
  * (with a fixed PRNG, so every stack is asked the same) and the scenarios' negative cases.
  */
-import type { Random, Scenario } from './scenarios.ts';
+import type { Scenario } from './scenarios.ts';
 
 /** Picks probed per scenario. */
 const PROBE_PICKS = 5;
-
-/** A fixed-seed uniform source (mulberry32). */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the probe saw: the first failure, and one answer per scenario for shape comparison. */
 export interface ProbeResult {

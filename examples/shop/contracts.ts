@@ -10,26 +10,6 @@ export const IdList = Type.String({ maxLength: 6500, description: 'Comma-separat
 export const Limit = Type.Integer({ minimum: 1, maximum: 100, description: 'Page size (default 50)' });
 export const Cursor = Type.String({ maxLength: 512, description: 'Opaque cursor from a previous page' });
 
-/** The problem+json answer every error route documents. */
-export const ProblemSchema = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  code: Type.String(),
-  instance: Type.Optional(Type.String()),
-  requestId: Type.Optional(Type.String()),
-  errors: Type.Optional(
-    Type.Array(Type.Object({ path: Type.String(), code: Type.String(), detail: Type.String() })),
-  ),
-});
-
-/** Response schemas for the error statuses a route may answer. */
-export const problemResponses = {
-  '4xx': ProblemSchema,
-  '5xx': ProblemSchema,
-} as const;
-
 /**
  * `T | null` written as `type: [T, 'null']` rather than `anyOf`: the compiled serializer then
  * branches on the value's type instead of validating every value against each alternative (which,

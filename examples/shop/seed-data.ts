@@ -58,8 +58,11 @@ const FAMILY = [
 const ADJECTIVE = ['Sturdy', 'Tiny', 'Blue', 'Quiet', 'Rapid', 'Woven', 'Bright', 'Clever'];
 const NOUN = ['Lamp', 'Mug', 'Chair', 'Kettle', 'Notebook', 'Scarf', 'Clock', 'Basket', 'Pen', 'Rug'];
 
-/** mulberry32: a tiny PRNG with a fixed seed, so the data never changes between runs. */
-function prng(seed: number): () => number {
+/**
+ * mulberry32: a tiny PRNG with a fixed seed, so the data never changes between runs. Tests and
+ * benchmarks use it too, so their random picks can be replayed.
+ */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -85,7 +88,7 @@ export function* seedUsers(): Generator<SeedUser> {
 }
 
 export function* seedProducts(): Generator<SeedProduct> {
-  const random = prng(200);
+  const random = seededRandom(200);
   for (let n = 1; n <= SEED_PRODUCTS; n++) {
     yield {
       id: productId(n),
@@ -97,7 +100,7 @@ export function* seedProducts(): Generator<SeedProduct> {
 }
 
 export function* seedOrders(): Generator<SeedOrder> {
-  const random = prng(20_000);
+  const random = seededRandom(20_000);
   const prices = new Map([...seedProducts()].map((p) => [p.id, p.priceCents]));
   for (let u = 1; u <= SEED_USERS; u++) {
     for (let j = 1; j <= SEED_ORDERS_PER_USER; j++) {

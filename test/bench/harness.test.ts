@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromAutocannon, parseAutocannonOutput } from '../../bench/lib/autocannon.ts';
-import { seededRandom, shapeDiff, shapeOf } from '../../bench/lib/probe.ts';
+import { shapeDiff, shapeOf } from '../../bench/lib/probe.ts';
 import { parseProcStat } from '../../bench/lib/proc-stats.ts';
 import { renderReport } from '../../bench/lib/report.ts';
 import { disturbance } from '../../bench/lib/sample.ts';
@@ -10,6 +10,7 @@ import { median, roundRatios, summarizeScenario } from '../../bench/lib/stats.ts
 import { barChartSvg, escapeXml } from '../../bench/lib/svg-chart.ts';
 import type { LoadResult, RunResult, Sample } from '../../bench/lib/types.ts';
 import { parseWrkOutput, WRK_MARKER, wrkScript } from '../../bench/lib/wrk.ts';
+import { seededRandom } from '../../examples/shop/seed-data.ts';
 
 const WRK_STDOUT = `Running 5s test @ http://127.0.0.1:47101
   2 threads and 50 connections

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { seededRandom } from '../../examples/shop/seed-data.ts';
 import { DEADLINE_HEADER } from '../../src/context/index.ts';
 
 /** One request of a load run, as the caller saw it. */
@@ -111,18 +112,6 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so a failing run can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A composed-route path for a random seeded user and one of its own orders. */
 export function composedPath(random: () => number): string {
   const user = 1 + Math.floor(random() * 1000);
@@ -159,3 +148,6 @@ export async function scrape(baseUrl: string): Promise<string> {
   const response = await fetch(`${baseUrl}/metrics`);
   return response.text();
 }
+
+/** A deterministic pseudo-random generator, so a failing run can be replayed. */
+export const seeded = seededRandom;

@@ -2,19 +2,8 @@ import { type Static, Type } from 'typebox';
 import type { ServiceClient } from '../../../src/client/index.ts';
 import { Batcher, PartialResult } from '../../../src/compose/index.ts';
 import { WeftError } from '../../../src/errors/index.ts';
-import { defineService, etag, type Service } from '../../../src/service/index.ts';
-import {
-  Cursor,
-  Id,
-  Limit,
-  Nullable,
-  OrderSchema,
-  ProblemSchema,
-  ProductSchema,
-  problemResponses,
-  UserV1,
-  UserV2,
-} from '../contracts.ts';
+import { defineService, etag, ProblemSchema, type Service } from '../../../src/service/index.ts';
+import { Cursor, Id, Limit, Nullable, OrderSchema, ProductSchema, UserV1, UserV2 } from '../contracts.ts';
 import { shopErrors } from '../errors.ts';
 
 type User = Static<typeof UserV1>;
@@ -147,7 +136,7 @@ export function createGatewayService(options: {
         description:
           "A user and one of its orders, fetched in parallel. 404 when either is missing or the order is not the user's.",
         params: Type.Object({ userId: Id, orderId: Id }),
-        response: { 200: Type.Object({ user: UserV1, order: OrderSchema }), ...problemResponses },
+        response: { 200: Type.Object({ user: UserV1, order: OrderSchema }) },
       },
     },
     async (request, reply) => {
@@ -179,7 +168,6 @@ export function createGatewayService(options: {
             orders: Type.Optional(Type.Array(OrderSchema)),
             errors: ErrorItems,
           }),
-          ...problemResponses,
         },
       },
     },
@@ -220,7 +208,6 @@ export function createGatewayService(options: {
             nextCursor: Nullable(Type.String()),
             errors: ErrorItems,
           }),
-          ...problemResponses,
         },
       },
     },
@@ -249,7 +236,6 @@ export function createGatewayService(options: {
         ),
         response: {
           200: Type.Object({ ...ExpandedOrder.properties, errors: ErrorItems }),
-          ...problemResponses,
         },
       },
     },
@@ -270,7 +256,7 @@ export function createGatewayService(options: {
         tags: ['users'],
         description: 'The v2 shape of a user: the name split into given and family.',
         params: Type.Object({ userId: Id }),
-        response: { 200: UserV2, ...problemResponses },
+        response: { 200: UserV2 },
       },
     },
     async (request, reply) => {

@@ -11,7 +11,7 @@ import {
 } from '../../../src/service/index.ts';
 import { isUniqueViolation, type Store } from '../../../src/store/index.ts';
 import { batchAnswer } from '../batch.ts';
-import { Cursor, Id, IdList, Limit, ListAnswer, ProductSchema, problemResponses } from '../contracts.ts';
+import { Cursor, Id, IdList, Limit, ListAnswer, ProductSchema } from '../contracts.ts';
 import { shopErrors } from '../errors.ts';
 import {
   deleteProduct,
@@ -73,7 +73,7 @@ export function createInventoryService(options: {
       schema: {
         tags: ['products'],
         params: ProductParams,
-        response: { 200: ProductSchema, ...problemResponses },
+        response: { 200: ProductSchema },
       },
     },
     async (request, reply) => {
@@ -92,7 +92,7 @@ export function createInventoryService(options: {
         description:
           'With `ids`: a batch read (at most 100) answering `{ items, missing }`. Without: a cursor page.',
         querystring: ListQuery,
-        response: { 200: ListAnswer(ProductSchema), ...problemResponses },
+        response: { 200: ListAnswer(ProductSchema) },
       },
     },
     async (request) => {
@@ -118,7 +118,7 @@ export function createInventoryService(options: {
       schema: {
         tags: ['products'],
         body: CreateProductBody,
-        response: { 201: ProductSchema, ...problemResponses },
+        response: { 201: ProductSchema },
       },
     },
     async (request, reply) => {
@@ -146,7 +146,7 @@ export function createInventoryService(options: {
         tags: ['products'],
         params: ProductParams,
         body: PatchProductBody,
-        response: { 200: ProductSchema, ...problemResponses },
+        response: { 200: ProductSchema },
       },
     },
     async (request, reply) => {
@@ -177,7 +177,7 @@ export function createInventoryService(options: {
       schema: {
         tags: ['products'],
         params: ProductParams,
-        response: { 204: Type.Null(), ...problemResponses },
+        response: { 204: Type.Null() },
       },
     },
     async (request, reply) => {

@@ -11,17 +11,7 @@ import {
 } from '../../../src/service/index.ts';
 import { isUniqueViolation, type Store } from '../../../src/store/index.ts';
 import { batchAnswer } from '../batch.ts';
-import {
-  Cursor,
-  Id,
-  IdList,
-  Limit,
-  ListAnswer,
-  Nullable,
-  OrderSchema,
-  OrderStatus,
-  problemResponses,
-} from '../contracts.ts';
+import { Cursor, Id, IdList, Limit, ListAnswer, Nullable, OrderSchema, OrderStatus } from '../contracts.ts';
 import { shopErrors } from '../errors.ts';
 import {
   deleteOrder,
@@ -110,7 +100,7 @@ export function createOrdersService(options: {
   app.get(
     '/v1/orders/:orderId',
     {
-      schema: { tags: ['orders'], params: OrderParams, response: { 200: OrderSchema, ...problemResponses } },
+      schema: { tags: ['orders'], params: OrderParams, response: { 200: OrderSchema } },
     },
     async (request, reply) => {
       const order = await findOrder(db(request.ctx.signal), request.params.orderId);
@@ -128,7 +118,7 @@ export function createOrdersService(options: {
         description:
           "With `ids`: a batch read (at most 100) answering `{ items, missing }`. With `userId`: that user's orders, newest first. Otherwise all orders by id. Pages use `limit` and `cursor`.",
         querystring: ListQuery,
-        response: { 200: ListAnswer(OrderSchema), ...problemResponses },
+        response: { 200: ListAnswer(OrderSchema) },
       },
     },
     async (request) => {
@@ -177,7 +167,6 @@ export function createOrdersService(options: {
               }),
             ),
           }),
-          ...problemResponses,
         },
       },
     },
@@ -195,7 +184,7 @@ export function createOrdersService(options: {
       schema: {
         tags: ['orders'],
         body: CreateOrderBody,
-        response: { 201: OrderSchema, ...problemResponses },
+        response: { 201: OrderSchema },
       },
     },
     async (request, reply) => {
@@ -230,7 +219,7 @@ export function createOrdersService(options: {
         tags: ['orders'],
         params: OrderParams,
         body: PatchOrderBody,
-        response: { 200: OrderSchema, ...problemResponses },
+        response: { 200: OrderSchema },
       },
     },
     async (request, reply) => {
@@ -264,7 +253,7 @@ export function createOrdersService(options: {
   app.delete(
     '/v1/orders/:orderId',
     {
-      schema: { tags: ['orders'], params: OrderParams, response: { 204: Type.Null(), ...problemResponses } },
+      schema: { tags: ['orders'], params: OrderParams, response: { 204: Type.Null() } },
     },
     async (request, reply) => {
       if (!(await deleteOrder(db(request.ctx.signal), request.params.orderId))) {

@@ -11,7 +11,7 @@ import {
 } from '../../../src/service/index.ts';
 import { isUniqueViolation, type Store } from '../../../src/store/index.ts';
 import { batchAnswer } from '../batch.ts';
-import { Cursor, Id, IdList, Limit, ListAnswer, problemResponses, UserV1, UserV2 } from '../contracts.ts';
+import { Cursor, Id, IdList, Limit, ListAnswer, UserV1, UserV2 } from '../contracts.ts';
 import { shopErrors } from '../errors.ts';
 import {
   deleteUser,
@@ -102,7 +102,7 @@ export function createUsersService(options: { store: Store; instance?: string; l
 
   app.get(
     '/v1/users/:userId',
-    { schema: { tags: ['users'], params: UserParams, response: { 200: UserV1, ...problemResponses } } },
+    { schema: { tags: ['users'], params: UserParams, response: { 200: UserV1 } } },
     async (request, reply) => {
       const user = await load(request.params.userId, request.ctx.signal);
       reply.header('etag', etag(user.version));
@@ -112,7 +112,7 @@ export function createUsersService(options: { store: Store; instance?: string; l
 
   app.get(
     '/v2/users/:userId',
-    { schema: { tags: ['users'], params: UserParams, response: { 200: UserV2, ...problemResponses } } },
+    { schema: { tags: ['users'], params: UserParams, response: { 200: UserV2 } } },
     async (request, reply) => {
       const user = await load(request.params.userId, request.ctx.signal);
       reply.header('etag', etag(user.version));
@@ -128,7 +128,7 @@ export function createUsersService(options: { store: Store; instance?: string; l
         description:
           'With `ids`: a batch read (at most 100) answering `{ items, missing }`. Without: a cursor page.',
         querystring: ListQuery,
-        response: { 200: ListAnswer(UserV1), ...problemResponses },
+        response: { 200: ListAnswer(UserV1) },
       },
     },
     async (request) => {
@@ -153,7 +153,7 @@ export function createUsersService(options: { store: Store; instance?: string; l
       schema: {
         tags: ['users'],
         body: CreateUserBody,
-        response: { 201: UserV1, ...problemResponses },
+        response: { 201: UserV1 },
       },
     },
     async (request, reply) => {
@@ -188,7 +188,7 @@ export function createUsersService(options: { store: Store; instance?: string; l
         description: 'Send `If-Match` with the ETag you read to avoid lost updates (412 when it changed).',
         params: UserParams,
         body: PatchUserBody,
-        response: { 200: UserV1, ...problemResponses },
+        response: { 200: UserV1 },
       },
     },
     async (request, reply) => {
@@ -226,7 +226,7 @@ export function createUsersService(options: { store: Store; instance?: string; l
 
   app.delete(
     '/v1/users/:userId',
-    { schema: { tags: ['users'], params: UserParams, response: { 204: Type.Null(), ...problemResponses } } },
+    { schema: { tags: ['users'], params: UserParams, response: { 204: Type.Null() } } },
     async (request, reply) => {
       if (!(await deleteUser(db(request.ctx.signal), request.params.userId))) {
         throw notFound(request.params.userId);
