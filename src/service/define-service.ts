@@ -246,7 +246,10 @@ function deadlineOf(
 ): Deadline | WeftError | undefined {
   const raw = request.headers[DEADLINE_HEADER];
   if (raw === undefined) {
-    return config.defaultDeadlineMs > 0 ? Deadline.after(config.defaultDeadlineMs) : undefined;
+    // A route may set its own default (`config: { deadlineMs }`), checked when it was added.
+    const routeMs = (request.routeOptions.config as RouteDeadline | undefined)?.deadlineMs;
+    const ms = routeMs ?? config.defaultDeadlineMs;
+    return ms > 0 ? Deadline.after(ms) : undefined;
   }
   // A budget of 0 ms is a malformed request, not a timeout: nothing could ever answer it.
   if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) {
@@ -255,6 +258,12 @@ function deadlineOf(
     });
   }
   return Deadline.after(Math.min(Number(raw), config.maxDeadlineMs));
+}
+
+/** Per-route policy a route may declare in its Fastify `config`. */
+export interface RouteDeadline {
+  /** The route's deadline when the caller sends none (1..maxDeadlineMs). */
+  deadlineMs?: number;
 }
 
 function notFound(request: FastifyRequest, reply: FastifyReply): void {
@@ -268,6 +277,15 @@ function notFound(request: FastifyRequest, reply: FastifyReply): void {
  */
 function prepareRoute(config: ResolvedServiceOptions) {
   return function weftOnRoute(route: RouteOptions): void {
+    const routeMs = (route.config as RouteDeadline | undefined)?.deadlineMs;
+    if (
+      routeMs !== undefined &&
+      !(Number.isSafeInteger(routeMs) && routeMs >= 1 && routeMs <= config.maxDeadlineMs)
+    ) {
+      throw new TypeError(
+        `route ${route.method} ${route.url}: config.deadlineMs must be an integer from 1 to ${config.maxDeadlineMs}, got ${String(routeMs)}`,
+      );
+    }
     const schema = { ...(route.schema ?? {}) } as Record<string, unknown>;
     if (schema.body !== undefined) schema.body = closeObjectSchemas(schema.body);
     const response = { ...((schema.response as Record<string, unknown> | undefined) ?? {}) };

@@ -4,6 +4,7 @@ export {
   KEEP_ALIVE_TIMEOUT_MS,
   REQUEST_ID_PATTERN,
   REQUEST_RECEIVE_TIMEOUT_MS,
+  type RouteDeadline,
   type Service,
   type ServiceApp,
   UNMATCHED_ROUTE,

@@ -138,3 +138,24 @@ test('the signal aborts when the client disconnects', async () => {
     await s.close();
   }
 });
+
+test('a route may set its own default deadline, checked when the route is added', async () => {
+  const s = defineService({ name: 'routes', logger: false, defaultDeadlineMs: 5_000 });
+  let seenMs = 0;
+  s.app.get('/v1/quick', { config: { deadlineMs: 300 } }, async (request) => {
+    seenMs = request.ctx.deadline?.remainingMs() ?? 0;
+    return {};
+  });
+  await s.app.inject({ url: '/v1/quick' });
+  assert.ok(seenMs > 200 && seenMs <= 300, `the route's handler saw ${seenMs} ms`);
+  // The caller's own budget still wins.
+  await s.app.inject({ url: '/v1/quick', headers: { 'x-weft-deadline-ms': '2000' } });
+  assert.ok(seenMs > 1_000, `with a caller's budget the handler saw ${seenMs} ms`);
+  const bad = defineService({ name: 'bad', logger: false });
+  assert.throws(
+    () => bad.app.get('/v1/x', { config: { deadlineMs: 0 } }, async () => ({})),
+    /config\.deadlineMs must be an integer from 1 to 60000, got 0/,
+  );
+  await s.close();
+  await bad.close();
+});

@@ -14,6 +14,8 @@ type UserOrdersPage = { userId: string; items: Order[]; nextCursor: string | nul
 
 /** The gateway's v1 user routes have a v2 successor; v1 ends then. */
 export const GATEWAY_V1_SUNSET = '2027-06-30';
+/** Deadline of the gateway's reads when the caller sends none: a page that takes longer has failed. */
+export const READ_DEADLINE_MS = 5_000;
 /** Latest orders shown with `GET /v1/users/{u}?include=orders` unless `ordersLimit` says otherwise. */
 export const DEFAULT_LATEST_ORDERS = 10;
 
@@ -131,6 +133,7 @@ export function createGatewayService(options: {
   app.get(
     '/v1/users/:userId/orders/:orderId',
     {
+      config: { deadlineMs: READ_DEADLINE_MS },
       schema: {
         tags: ['composed'],
         description:
@@ -153,6 +156,7 @@ export function createGatewayService(options: {
   app.get(
     '/v1/users/:userId',
     {
+      config: { deadlineMs: READ_DEADLINE_MS },
       schema: {
         tags: ['composed'],
         description:
@@ -189,6 +193,7 @@ export function createGatewayService(options: {
   app.get(
     '/v1/orders',
     {
+      config: { deadlineMs: READ_DEADLINE_MS },
       schema: {
         tags: ['composed'],
         description:
@@ -227,6 +232,7 @@ export function createGatewayService(options: {
   app.get(
     '/v1/orders/:orderId',
     {
+      config: { deadlineMs: READ_DEADLINE_MS },
       schema: {
         tags: ['composed'],
         params: Type.Object({ orderId: Id }),
@@ -252,6 +258,7 @@ export function createGatewayService(options: {
   app.get(
     '/v2/users/:userId',
     {
+      config: { deadlineMs: READ_DEADLINE_MS },
       schema: {
         tags: ['users'],
         description: 'The v2 shape of a user: the name split into given and family.',
