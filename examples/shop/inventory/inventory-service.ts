@@ -13,6 +13,7 @@ import { isUniqueViolation, type Store } from '../../../src/store/index.ts';
 import { batchAnswer } from '../batch.ts';
 import { Cursor, Id, IdList, Limit, ListAnswer, ProductSchema } from '../contracts.ts';
 import { shopErrors } from '../errors.ts';
+import { updateVersioned, type VersionedTable } from '../versioned-update.ts';
 import {
   deleteProduct,
   findProduct,
@@ -47,6 +48,12 @@ const ListQuery = Type.Object(
 );
 
 const notFound = (id: string) => new WeftError('PRODUCT_NOT_FOUND', `No product ${id}`);
+const products: VersionedTable<Product> = {
+  noun: 'Product',
+  find: findProduct,
+  write: updateProduct,
+  notFound,
+};
 const render = (product: Product) => product;
 
 /** The inventory service: the only code that reads or writes products and stock. */
@@ -150,21 +157,13 @@ export function createInventoryService(options: {
       },
     },
     async (request, reply) => {
-      const expected = ifMatch(request);
-      const updated = await store.transaction(
-        async (trx) => {
-          const current = await findProduct(trx, request.params.productId);
-          if (!current) throw notFound(request.params.productId);
-          if (expected !== undefined && String(current.version) !== expected) {
-            throw new WeftError('VERSION_MISMATCH', `Product ${current.id} is at version ${current.version}`);
-          }
-          const next: Product = { ...current, ...request.body, version: current.version + 1 };
-          if (!(await updateProduct(trx, next, current.version))) {
-            throw new WeftError('VERSION_MISMATCH', `Product ${current.id} changed meanwhile`);
-          }
-          return next;
-        },
-        { signal: request.ctx.signal },
+      const updated = await updateVersioned(
+        store,
+        products,
+        request.params.productId,
+        ifMatch(request),
+        (current) => ({ ...current, ...request.body }),
+        request.ctx.signal,
       );
       reply.header('etag', etag(updated.version));
       return updated;

@@ -13,6 +13,7 @@ import { isUniqueViolation, type Store } from '../../../src/store/index.ts';
 import { batchAnswer } from '../batch.ts';
 import { Cursor, Id, IdList, Limit, ListAnswer, Nullable, OrderSchema, OrderStatus } from '../contracts.ts';
 import { shopErrors } from '../errors.ts';
+import { updateVersioned, type VersionedTable } from '../versioned-update.ts';
 import {
   deleteOrder,
   findOrder,
@@ -67,6 +68,7 @@ const OrderPagesQuery = Type.Object(
 );
 
 const notFound = (id: string) => new WeftError('ORDER_NOT_FOUND', `No order ${id}`);
+const orders: VersionedTable<Order> = { noun: 'Order', find: findOrder, write: updateOrder, notFound };
 
 /** A user's page from `limit + 1` newest-first rows: the extra row only says a next page exists. */
 function userPage(rows: Order[], limit: number) {
@@ -223,27 +225,18 @@ export function createOrdersService(options: {
       },
     },
     async (request, reply) => {
-      const expected = ifMatch(request);
-      const updated = await store.transaction(
-        async (trx) => {
-          const current = await findOrder(trx, request.params.orderId);
-          if (!current) throw notFound(request.params.orderId);
-          if (expected !== undefined && String(current.version) !== expected) {
-            throw new WeftError('VERSION_MISMATCH', `Order ${current.id} is at version ${current.version}`);
-          }
-          const next: Order = {
-            ...current,
-            ...(request.body.status === undefined ? {} : { status: request.body.status }),
-            ...(request.body.reason === undefined ? {} : { reason: request.body.reason }),
-            updatedAt: new Date().toISOString(),
-            version: current.version + 1,
-          };
-          if (!(await updateOrder(trx, next, current.version))) {
-            throw new WeftError('VERSION_MISMATCH', `Order ${current.id} changed meanwhile`);
-          }
-          return next;
-        },
-        { signal: request.ctx.signal },
+      const updated = await updateVersioned(
+        store,
+        orders,
+        request.params.orderId,
+        ifMatch(request),
+        (current) => ({
+          ...current,
+          ...(request.body.status === undefined ? {} : { status: request.body.status }),
+          ...(request.body.reason === undefined ? {} : { reason: request.body.reason }),
+          updatedAt: new Date().toISOString(),
+        }),
+        request.ctx.signal,
       );
       reply.header('etag', etag(updated.version));
       return updated;

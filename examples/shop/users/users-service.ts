@@ -13,6 +13,7 @@ import { isUniqueViolation, type Store } from '../../../src/store/index.ts';
 import { batchAnswer } from '../batch.ts';
 import { Cursor, Id, IdList, Limit, ListAnswer, UserV1, UserV2 } from '../contracts.ts';
 import { shopErrors } from '../errors.ts';
+import { updateVersioned, type VersionedTable } from '../versioned-update.ts';
 import {
   deleteUser,
   findUser,
@@ -76,6 +77,7 @@ function splitName(name: string): { givenName: string; familyName: string } {
 }
 
 const notFound = (id: string) => new WeftError('USER_NOT_FOUND', `No user ${id}`);
+const users: VersionedTable<User> = { noun: 'User', find: findUser, write: updateUser, notFound };
 
 /** The users service: the only code that reads or writes the users table. */
 export function createUsersService(options: { store: Store; instance?: string; logLevel?: string }): Service {
@@ -192,33 +194,22 @@ export function createUsersService(options: { store: Store; instance?: string; l
       },
     },
     async (request, reply) => {
-      const expected = ifMatch(request);
-      const updated = await store
-        .transaction(
-          async (trx) => {
-            const current = await findUser(trx, request.params.userId);
-            if (!current) throw notFound(request.params.userId);
-            if (expected !== undefined && String(current.version) !== expected) {
-              throw new WeftError('VERSION_MISMATCH', `User ${current.id} is at version ${current.version}`);
-            }
-            const next: User = {
-              ...current,
-              ...(request.body.email === undefined ? {} : { email: request.body.email }),
-              ...(request.body.name === undefined ? {} : splitName(request.body.name)),
-              updatedAt: new Date().toISOString(),
-              version: current.version + 1,
-            };
-            if (!(await updateUser(trx, next, current.version))) {
-              throw new WeftError('VERSION_MISMATCH', `User ${current.id} changed meanwhile`);
-            }
-            return next;
-          },
-          { signal: request.ctx.signal },
-        )
-        .catch((error: unknown) => {
-          if (isUniqueViolation(error)) throw new WeftError('EMAIL_TAKEN', 'Another user has this email');
-          throw error;
-        });
+      const updated = await updateVersioned(
+        store,
+        users,
+        request.params.userId,
+        ifMatch(request),
+        (current) => ({
+          ...current,
+          ...(request.body.email === undefined ? {} : { email: request.body.email }),
+          ...(request.body.name === undefined ? {} : splitName(request.body.name)),
+          updatedAt: new Date().toISOString(),
+        }),
+        request.ctx.signal,
+      ).catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw new WeftError('EMAIL_TAKEN', 'Another user has this email');
+        throw error;
+      });
       reply.header('etag', etag(updated.version));
       return toV1(updated);
     },
