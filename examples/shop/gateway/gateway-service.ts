@@ -48,7 +48,9 @@ function batchersFor(upstreams: GatewayUpstreams) {
   const batchOf =
     <T extends { id: string }>(client: ServiceClient, path: string) =>
     async (ids: readonly string[]) => {
-      const answer = await client.get<ListAnswer<T>>(path, { query: { ids: ids.join(',') } });
+      // A shared batch carries many requests: hedge it (an idempotent read) rather than let one
+      // stuck instance fail them all at their deadline.
+      const answer = await client.get<ListAnswer<T>>(path, { query: { ids: ids.join(',') }, hedge: true });
       return new Map(answer.items.map((item) => [item.id, item]));
     };
   // Users' first pages share calls too, one batcher per page size (a call has one limit).
@@ -65,6 +67,7 @@ function batchersFor(upstreams: GatewayUpstreams) {
           async loadMany(userIds) {
             const answer = await upstreams.orders.get<{ pages: UserOrdersPage[] }>('/v1/order-pages', {
               query: { userIds: userIds.join(','), limit },
+              hedge: true,
             });
             return new Map(answer.pages.map((page) => [page.userId, page]));
           },
