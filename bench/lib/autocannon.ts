@@ -2,9 +2,9 @@
  * Driving autocannon: it runs in a child process (bench/lib/autocannon-worker.ts) so its CPU is
  * the load generator's, not the harness's, and prints one machine-readable line.
  */
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { runLoadGenerator } from './run-child.ts';
 import type { LoadResult } from './types.ts';
 
 /** Marks the line the worker prints. */
@@ -64,24 +64,5 @@ const WORKER = fileURLToPath(new URL('./autocannon-worker.ts', import.meta.url))
 
 /** Runs autocannon once in a child process. */
 export function runAutocannon(run: AutocannonRun): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER, JSON.stringify(run)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      try {
-        resolve(parseAutocannonOutput(out));
-      } catch (error) {
-        reject(new Error(`autocannon worker exited ${code}`, { cause: error }));
-      }
-    });
-  });
+  return runLoadGenerator(process.execPath, [WORKER, JSON.stringify(run)], parseAutocannonOutput);
 }

@@ -43,30 +43,26 @@ export function disturbance(m: MachineLoad): string[] {
   return why;
 }
 
+/** The /proc readings taken on both sides of a measured window. */
+function readCounters(input: SampleInput) {
+  return {
+    gateway: processCpuTicks(input.gatewayPid),
+    stack: sumTicks(input.stackPids),
+    bench: sumTicks(input.benchPids),
+    self: processCpuTicks('self') ?? 0,
+    children: reapedChildrenCpuTicks() ?? 0,
+    cpu: cpuTotals(),
+    at: performance.now(),
+  };
+}
+
 /** Warms up, measures one window and returns the sample. */
 export async function measureSample(input: SampleInput): Promise<Sample> {
   if (input.warmupS > 0) await input.load(input.warmupS);
   const peakReset = resetPeakRss(input.gatewayPid);
-  const before = {
-    gateway: processCpuTicks(input.gatewayPid),
-    stack: sumTicks(input.stackPids),
-    bench: sumTicks(input.benchPids),
-    self: processCpuTicks('self') ?? 0,
-    children: reapedChildrenCpuTicks() ?? 0,
-    cpu: cpuTotals(),
-    loadavg: loadavg1(),
-    at: performance.now(),
-  };
+  const before = { ...readCounters(input), loadavg: loadavg1() };
   const load = await input.load(input.measureS);
-  const after = {
-    gateway: processCpuTicks(input.gatewayPid),
-    stack: sumTicks(input.stackPids),
-    bench: sumTicks(input.benchPids),
-    self: processCpuTicks('self') ?? 0,
-    children: reapedChildrenCpuTicks() ?? 0,
-    cpu: cpuTotals(),
-    at: performance.now(),
-  };
+  const after = readCounters(input);
   const wallS = (after.at - before.at) / 1000;
   const ours = after.bench - before.bench + (after.self - before.self) + (after.children - before.children);
   const machine: MachineLoad =

@@ -3,8 +3,9 @@
  * threads do not replay one sequence) and prints one machine-readable line in `done()`, so nothing
  * depends on parsing wrk's human summary.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { runLoadGenerator } from './run-child.ts';
 import type { HttpScenario } from './scenarios.ts';
 import type { LoadResult } from './types.ts';
 
@@ -96,22 +97,5 @@ export function runWrk(run: WrkRun): Promise<LoadResult> {
     run.scriptPath,
     run.baseUrl,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      try {
-        resolve(parseWrkOutput(out));
-      } catch (error) {
-        reject(new Error(`wrk exited ${code}`, { cause: error }));
-      }
-    });
-  });
+  return runLoadGenerator('wrk', args, parseWrkOutput);
 }
